@@ -1,0 +1,46 @@
+using AgentCore.Gateway.AppHost.Infrastructure;
+using AgentCore.Gateway.Contracts;
+
+namespace AgentCore.Gateway.AppHost;
+
+internal static class GatewayServices
+{
+    /// <summary>The port of the Edge, the stack's single public endpoint.</summary>
+    public const int EdgePort = 8080;
+
+    /// <summary>
+    /// The gateway's services, each referencing exactly what it uses and starting once that is healthy.
+    /// Only the Edge is meant for clients.
+    /// </summary>
+    public static void AddGatewayServices(this IDistributedApplicationBuilder builder, GatewayInfrastructure infrastructure)
+    {
+        var identity = builder.AddProject<Projects.Gateway_Identity>(ServiceNames.Identity)
+            .WithDependency(infrastructure.IdentityDatabase)
+            .WithDependency(infrastructure.Redis)
+            .WithHttpHealthCheck("/health");
+
+        var realtime = builder.AddProject<Projects.Gateway_Realtime>(ServiceNames.Realtime)
+            .WithDependency(infrastructure.Redis)
+            .WithHttpHealthCheck("/health");
+
+        var audit = builder.AddProject<Projects.Gateway_Audit>(ServiceNames.Audit)
+            .WithDependency(infrastructure.AuditDatabase)
+            .WithDependency(infrastructure.Redis)
+            .WithHttpHealthCheck("/health");
+
+        var agentRuntime = builder.AddProject<Projects.AgentRuntime>(ServiceNames.AgentRuntime)
+            .WithDependency(infrastructure.AgentsDatabase)
+            .WithDependency(infrastructure.Redis)
+            .WithHttpHealthCheck("/health");
+
+        builder.AddProject<Projects.Gateway_Edge>(ServiceNames.Edge)
+            .WithEndpoint("http", endpoint => endpoint.Port = EdgePort)
+            .WithExternalHttpEndpoints()
+            .WithDependency(infrastructure.Redis)
+            .WithReference(identity).WaitFor(identity)
+            .WithReference(realtime).WaitFor(realtime)
+            .WithReference(audit).WaitFor(audit)
+            .WithReference(agentRuntime).WaitFor(agentRuntime)
+            .WithHttpHealthCheck("/health");
+    }
+}

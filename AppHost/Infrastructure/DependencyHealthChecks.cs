@@ -1,0 +1,50 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace AgentCore.Gateway.AppHost.Infrastructure;
+
+/// <summary>Answers healthy when a real PING over the Redis protocol succeeds, password included.</summary>
+internal sealed class RedisPingHealthCheck(IResourceWithConnectionString resource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var connectionString = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var options = ConfigurationOptions.Parse(connectionString!);
+            options.AbortOnConnectFail = true;
+            options.ConnectTimeout = 2000;
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
+            await connection.GetDatabase().PingAsync().ConfigureAwait(false);
+            return HealthCheckResult.Healthy();
+        }
+        catch (RedisException exception)
+        {
+            return HealthCheckResult.Unhealthy("Redis does not answer PING.", exception);
+        }
+    }
+}
+
+/// <summary>Answers healthy when a connection to the database opens and runs a query.</summary>
+internal sealed class PostgresQueryHealthCheck(IResourceWithConnectionString resource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var connectionString = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 3 };
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return HealthCheckResult.Healthy();
+        }
+        catch (NpgsqlException exception)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL does not answer a query.", exception);
+        }
+    }
+}

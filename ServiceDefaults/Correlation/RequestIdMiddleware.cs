@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using AgentCore.Gateway.Contracts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace AgentCore.Gateway.ServiceDefaults.Correlation;
+
+/// <summary>
+/// Gives every request one correlation id: the client's <c>X-Request-ID</c> when it is a UUID, a new one otherwise.
+/// The id becomes the request's <see cref="HttpContext.TraceIdentifier"/> (so every log line of the request carries it),
+/// a tag of the current trace, a response header, and the request header that proxies and HttpClients forward.
+/// </summary>
+internal sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var requestId = RequestIds.Accept(context.Request.Headers[GatewayHeaders.RequestId]);
+
+        context.TraceIdentifier = requestId;
+        context.Request.Headers[GatewayHeaders.RequestId] = requestId;
+        Activity.Current?.SetTag("request.id", requestId);
+        context.Response.OnStarting(static state =>
+        {
+            var (response, id) = ((HttpResponse, string))state;
+            response.Headers[GatewayHeaders.RequestId] = id;
+            return Task.CompletedTask;
+        }, (context.Response, requestId));
+
+        using (logger.BeginScope(new KeyValuePair<string, object>[] { new("RequestId", requestId) }))
+        {
+            return next(context);
+        }
+    }
+}

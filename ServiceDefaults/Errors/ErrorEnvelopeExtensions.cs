@@ -1,0 +1,75 @@
+using AgentCore.Gateway.Contracts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AgentCore.Gateway.ServiceDefaults.Errors;
+
+/// <summary>
+/// Turns every failure a service does not answer itself into the error envelope: unhandled exceptions become
+/// 500 <c>INTERNAL_ERROR</c> without internals, rejected requests keep their status, and bodiless error
+/// statuses (404 for an unknown route, 405, …) get an envelope too.
+/// </summary>
+public static partial class ErrorEnvelopeExtensions
+{
+    public static IApplicationBuilder UseErrorEnvelope(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = WriteExceptionAsync,
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages(context =>
+        {
+            var status = context.HttpContext.Response.StatusCode;
+            return ErrorResponses.WriteAsync(context.HttpContext, status, ErrorCodes.ForStatus(status), DescribeStatus(status));
+        });
+        return app;
+    }
+
+    private static Task WriteExceptionAsync(HttpContext context)
+    {
+        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (exception is BadHttpRequestException bad)
+        {
+            return ErrorResponses.WriteAsync(context, bad.StatusCode, ErrorCodes.ForStatus(bad.StatusCode), DescribeStatus(bad.StatusCode));
+        }
+
+        LogUnhandled(
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ErrorEnvelopeExtensions)),
+            exception,
+            context.Request.Method,
+            context.Request.Path);
+        return ErrorResponses.WriteAsync(
+            context,
+            StatusCodes.Status500InternalServerError,
+            ErrorCodes.InternalError,
+            "The service failed to process the request. Quote the request_id when reporting it.");
+    }
+
+    /// <summary>A human-readable sentence for a bare HTTP status.</summary>
+    public static string DescribeStatus(int statusCode) => statusCode switch
+    {
+        400 => "The request is malformed.",
+        401 => "The request is not authenticated.",
+        403 => "The caller is not allowed to do this.",
+        404 => "No resource matches the request path.",
+        405 => "The HTTP method is not allowed on this path.",
+        408 => "The request took too long to arrive.",
+        413 => "The request body is larger than allowed.",
+        415 => "The request's content type is not supported here.",
+        422 => "The request data failed validation.",
+        429 => "Too many requests.",
+        431 => "The request headers are too large.",
+        502 => "The upstream service returned an invalid response.",
+        503 => "The service is unavailable.",
+        504 => "The upstream service did not answer in time.",
+        >= 500 => "The service failed to process the request.",
+        _ => "The request cannot be processed.",
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception while serving {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception? exception, string method, string path);
+}

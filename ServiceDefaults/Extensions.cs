@@ -1,0 +1,55 @@
+using AgentCore.Gateway.ServiceDefaults.Correlation;
+using AgentCore.Gateway.ServiceDefaults.Errors;
+using AgentCore.Gateway.ServiceDefaults.Health;
+using AgentCore.Gateway.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// What every AgentCore Gateway service shares: telemetry to the dashboard and to Prometheus, health endpoints,
+/// service discovery, resilient HttpClients, request correlation and the error envelope.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureGatewayTelemetry();
+
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthEndpointExtensions.LiveTag]);
+
+        builder.Services.AddServiceDiscovery();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddTransient<RequestIdForwardingHandler>();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddHttpMessageHandler<RequestIdForwardingHandler>();
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>Request correlation and the error envelope; call first in the pipeline so they wrap everything.</summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseErrorEnvelope();
+        return app;
+    }
+
+    /// <summary>Health (<c>/health</c>, <c>/ready</c>, <c>/alive</c>) and Prometheus (<c>/metrics</c>) endpoints.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthEndpoints();
+        app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
+        return app;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace AgentCore.Gateway.ServiceDefaults.Health;
+
+/// <summary>
+/// <c>/alive</c> is liveness (the process answers), <c>/health</c> and <c>/ready</c> are readiness (every dependency
+/// answers). Readiness writes each check's status as JSON, never exception text.
+/// </summary>
+public static class HealthEndpointExtensions
+{
+    /// <summary>Tag of the checks that liveness runs; every other check counts for readiness only.</summary>
+    public const string LiveTag = "live";
+
+    private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
+
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var readiness = new HealthCheckOptions { ResponseWriter = WriteReportAsync };
+        endpoints.MapHealthChecks("/health", readiness).DisableHttpMetrics();
+        endpoints.MapHealthChecks("/ready", readiness).DisableHttpMetrics();
+        endpoints.MapHealthChecks("/alive", new HealthCheckOptions
+        {
+            Predicate = registration => registration.Tags.Contains(LiveTag),
+            ResponseWriter = WriteReportAsync,
+        }).DisableHttpMetrics();
+        return endpoints;
+    }
+
+    private static Task WriteReportAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        var body = new
+        {
+            status = report.Status.ToString().ToLowerInvariant(),
+            checks = report.Entries.ToDictionary(
+                entry => entry.Key,
+                entry => new { status = entry.Value.Status.ToString().ToLowerInvariant(), duration_ms = entry.Value.Duration.TotalMilliseconds }),
+        };
+        return context.Response.WriteAsJsonAsync(body, SerializerOptions, context.RequestAborted);
+    }
+}

@@ -1,0 +1,13 @@
+using AgentCore.Samples.AgentRuntime.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddAgentRuntimeStorage();
+
+var app = builder.Build();
+
+app.UseServiceDefaults();
+app.MapDefaultEndpoints();
+
+app.Run();

@@ -1,0 +1,78 @@
+using AgentCore.Gateway.Contracts;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace AgentCore.Gateway.EndToEnd.Tests;
+
+/// <summary>
+/// The real AppHost in <c>local</c> mode with a throw-away data directory, started once for the whole collection:
+/// one start costs tens of seconds here, so tests share it and leave it as they found it.
+/// </summary>
+public sealed class GatewayStackFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+
+    public static readonly string[] Services =
+        [ServiceNames.Identity, ServiceNames.Realtime, ServiceNames.Audit, ServiceNames.AgentRuntime, ServiceNames.Edge];
+
+    private DistributedApplication? app;
+
+    public DistributedApplication App => app ?? throw new InvalidOperationException("The stack has not started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            ["--Infrastructure:Mode=local", "--Infrastructure:Ephemeral=true"],
+            timeout.Token);
+        app = await builder.BuildAsync(timeout.Token);
+        await app.StartAsync(timeout.Token);
+        foreach (var service in Services)
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(service, timeout.Token);
+        }
+    }
+
+    /// <summary>An HttpClient addressed to the Edge, the stack's only public endpoint.</summary>
+    public HttpClient CreateEdgeClient() => App.CreateHttpClient(ServiceNames.Edge);
+
+    /// <summary>
+    /// Stops a resource and waits until the orchestrator reports it stopped. The command's own answer is not
+    /// waited on alone: it may report a failure while a graceful shutdown is still under way.
+    /// </summary>
+    public async Task StopResourceAsync(string resource, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        var stopped = App.ResourceNotifications.WaitForResourceAsync(
+            resource,
+            resourceEvent => resourceEvent.Snapshot.State?.Text is { } state && state != KnownResourceStates.Running && state != KnownResourceStates.Stopping,
+            timeout.Token);
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, timeout.Token);
+        var final = await stopped;
+        TestContext.Current.SendDiagnosticMessage($"stop {resource}: success={result.Success} message={result.Message} state={final.Snapshot.State?.Text}");
+    }
+
+    public async Task StartResourceAsync(string resource, CancellationToken cancellationToken)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
+        TestContext.Current.SendDiagnosticMessage($"start {resource}: success={result.Success} message={result.Message}");
+        Assert.True(result.Success, $"Starting {resource} failed: {result.Message}");
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class GatewayStackGroup : ICollectionFixture<GatewayStackFixture>
+{
+    public const string Name = "gateway stack";
+}
