@@ -1,0 +1,24 @@
+using AgentCore.Gateway.ServiceDefaults.Auditing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class AuditTrailExtensions
+{
+    /// <summary>
+    /// <see cref="IAuditTrail"/>, writing to the audit Redis stream in the background. Needs
+    /// <see cref="RedisExtensions.AddGatewayRedis{TBuilder}"/>.
+    /// </summary>
+    public static TBuilder AddAuditTrail<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<AuditTrailOptions>()
+            .Bind(builder.Configuration.GetSection(AuditTrailOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RedisAuditTrail>();
+        builder.Services.AddSingleton<IAuditTrail>(services => services.GetRequiredService<RedisAuditTrail>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<RedisAuditTrail>());
+        return builder;
+    }
+}
