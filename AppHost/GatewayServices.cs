@@ -1,5 +1,6 @@
 using AgentCore.Gateway.AppHost.Infrastructure;
 using AgentCore.Gateway.Contracts;
+using Aspire.Hosting.ApplicationModel;
 
 namespace AgentCore.Gateway.AppHost;
 
@@ -10,32 +11,39 @@ internal static class GatewayServices
 
     /// <summary>
     /// The gateway's services, each referencing exactly what it uses and starting once that is healthy.
-    /// Only the Edge is meant for clients.
+    /// Only the Edge is meant for clients; its public URL is the token issuer every service agrees on.
     /// </summary>
     public static void AddGatewayServices(this IDistributedApplicationBuilder builder, GatewayInfrastructure infrastructure)
     {
+        var edge = builder.AddProject<Projects.Gateway_Edge>(ServiceNames.Edge)
+            .WithEndpoint("http", endpoint => endpoint.Port = EdgePort)
+            .WithExternalHttpEndpoints();
+        var issuer = ReferenceExpression.Create($"{edge.GetEndpoint("http")}/");
+
         var identity = builder.AddProject<Projects.Gateway_Identity>(ServiceNames.Identity)
+            .WithIssuer(issuer)
             .WithDependency(infrastructure.IdentityDatabase)
             .WithDependency(infrastructure.Redis)
             .WithHttpHealthCheck("/health");
 
         var realtime = builder.AddProject<Projects.Gateway_Realtime>(ServiceNames.Realtime)
+            .WithIssuer(issuer)
             .WithDependency(infrastructure.Redis)
             .WithHttpHealthCheck("/health");
 
         var audit = builder.AddProject<Projects.Gateway_Audit>(ServiceNames.Audit)
+            .WithIssuer(issuer)
             .WithDependency(infrastructure.AuditDatabase)
             .WithDependency(infrastructure.Redis)
             .WithHttpHealthCheck("/health");
 
         var agentRuntime = builder.AddProject<Projects.AgentRuntime>(ServiceNames.AgentRuntime)
+            .WithIssuer(issuer)
             .WithDependency(infrastructure.AgentsDatabase)
             .WithDependency(infrastructure.Redis)
             .WithHttpHealthCheck("/health");
 
-        builder.AddProject<Projects.Gateway_Edge>(ServiceNames.Edge)
-            .WithEndpoint("http", endpoint => endpoint.Port = EdgePort)
-            .WithExternalHttpEndpoints()
+        edge.WithIssuer(issuer)
             .WithDependency(infrastructure.Redis)
             .WithReference(identity).WaitFor(identity)
             .WithReference(realtime).WaitFor(realtime)
@@ -43,4 +51,7 @@ internal static class GatewayServices
             .WithReference(agentRuntime).WaitFor(agentRuntime)
             .WithHttpHealthCheck("/health");
     }
+
+    private static IResourceBuilder<ProjectResource> WithIssuer(this IResourceBuilder<ProjectResource> service, ReferenceExpression issuer) =>
+        service.WithEnvironment(GatewayTokens.IssuerConfigurationKey.Replace(":", "__", StringComparison.Ordinal), issuer);
 }
