@@ -7,7 +7,7 @@ namespace AgentCore.Gateway.Contracts;
 /// <summary>
 /// What Identity publishes to Redis about each API key, and what the Edge reads to authenticate <c>X-API-Key</c>
 /// without calling Identity. The key itself is never stored: only its SHA-256 (keys carry 256 random bits, so a
-/// fast hash is enough). A revoked key is deleted from Redis and announced on <see cref="RevocationChannel"/>.
+/// fast hash is enough). A revoked key is deleted from Redis and announced on <see cref="ApiKeys.RevocationChannel"/>.
 /// </summary>
 public sealed record ApiKeyRecord(
     [property: JsonPropertyName("key_id")] string KeyId,
