@@ -73,7 +73,7 @@ internal sealed class AccessTokenValidator(
             return TokenValidation.Fail(claimError);
         }
 
-        var caller = new EdgeCaller(claims.TenantId!, claims.ClientId!, claims.Subject ?? claims.ClientId!, claims.Scope ?? string.Empty);
+        var caller = new EdgeCaller(claims.TenantId ?? string.Empty, claims.ClientId!, claims.Subject ?? claims.ClientId!, claims.Scope ?? string.Empty);
         var identity = new GatewayIdentity("Bearer", caller, claims.Roles, claims.TokenId);
         cache.Add(cacheKey, identity, DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresAt!.Value), now);
         return TokenValidation.Success(identity);
@@ -250,9 +250,9 @@ internal sealed class AccessTokenValidator(
             return "The token is not valid yet.";
         }
 
-        if (string.IsNullOrEmpty(claims.TenantId) || string.IsNullOrEmpty(claims.ClientId))
+        if (string.IsNullOrEmpty(claims.ClientId))
         {
-            return "The token names no tenant or client.";
+            return "The token names no client.";
         }
 
         return null;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.ServiceDefaults.Errors;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
@@ -25,12 +26,22 @@ internal sealed class ForwarderErrorMiddleware(RequestDelegate next, IOptions<Re
 
         var cluster = context.Features.Get<IReverseProxyFeature>()?.Cluster.Config.ClusterId;
         metrics.RecordError(cluster, failure.Error);
-        if (context.Response.HasStarted || failure.Error == ForwarderError.RequestCanceled)
+        var timedOut = context.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true;
+        if (context.Response.HasStarted || (failure.Error == ForwarderError.RequestCanceled && !timedOut))
         {
             return;
         }
 
-        var (status, code, message) = Describe(failure);
+        // The route's timeout cancels the request the way a departing client would; YARP cannot tell them apart.
+        var (status, code, message) = timedOut
+            ? (StatusCodes.Status504GatewayTimeout, ErrorCodes.GatewayTimeout, "The upstream service did not answer in time.")
+            : Describe(failure);
+        if (timedOut)
+        {
+            // The request's token is the expired timeout's; the small envelope must still be written.
+            context.RequestAborted = CancellationToken.None;
+        }
+
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             context.Response.Headers.RetryAfter = retryAfter;

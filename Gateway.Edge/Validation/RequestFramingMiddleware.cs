@@ -12,12 +12,16 @@ namespace AgentCore.Gateway.Edge.Validation;
 /// </summary>
 internal sealed class RequestFramingMiddleware(RequestDelegate next, IOptions<RequestValidationOptions> options)
 {
+    /// <summary>Where Kestrel moves a <c>Content-Length</c> that arrived together with <c>Transfer-Encoding</c>.</summary>
+    private const string MovedContentLengthHeader = "X-Content-Length";
+
     private static readonly string[] ForbiddenEncodings = ["%2e", "%2f", "%5c", "%25", "%00"];
 
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (request.Headers.ContentLength.HasValue && request.Headers.TransferEncoding.Count > 0)
+        if (request.Headers.TransferEncoding.Count > 0
+            && (request.Headers.ContentLength.HasValue || request.Headers.ContainsKey(MovedContentLengthHeader)))
         {
             return Refuse(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "Content-Length and Transfer-Encoding must not both be sent.");
         }

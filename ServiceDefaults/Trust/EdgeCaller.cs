@@ -1,7 +1,7 @@
 namespace AgentCore.Gateway.ServiceDefaults.Trust;
 
 /// <summary>The authenticated caller as the Edge vouches for it in the trusted headers.</summary>
-/// <param name="TenantId">The caller's tenant.</param>
+/// <param name="TenantId">The caller's tenant; empty for callers bound to none (platform administrators).</param>
 /// <param name="ClientId">The OAuth client, or the API key's id.</param>
 /// <param name="Subject">The user, or the client itself for machine callers.</param>
 /// <param name="Scopes">The granted scopes, space-separated.</param>

@@ -65,10 +65,10 @@ internal sealed partial class EdgeTrustMiddleware(
             return false;
         }
 
-        var tenant = headers[GatewayHeaders.TenantId].ToString();
-        caller = tenant.Length == 0
+        var client = headers[GatewayHeaders.ClientId].ToString();
+        caller = client.Length == 0
             ? null
-            : new EdgeCaller(tenant, headers[GatewayHeaders.ClientId].ToString(), headers[GatewayHeaders.Subject].ToString(), headers[GatewayHeaders.Scopes].ToString());
+            : new EdgeCaller(headers[GatewayHeaders.TenantId].ToString(), client, headers[GatewayHeaders.Subject].ToString(), headers[GatewayHeaders.Scopes].ToString());
         var expected = EdgeSignature.Compute(
             key,
             context.Request.Method,
