@@ -48,9 +48,16 @@ internal sealed partial class TaskWorker(
         }
     }
 
-    /// <summary>One transaction: the due transitions and their events, or nothing.</summary>
-    internal async Task AdvanceAsync(AgentsDbContext db, CancellationToken cancellationToken)
+    /// <summary>One transaction: the due transitions and their events, or nothing; retried whole on transient failures.</summary>
+    internal Task AdvanceAsync(AgentsDbContext db, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(
+            (Worker: this, Db: db),
+            static (state, token) => state.Worker.AdvanceOnceAsync(state.Db, token),
+            cancellationToken);
+
+    private async Task AdvanceOnceAsync(AgentsDbContext db, CancellationToken cancellationToken)
     {
+        db.ChangeTracker.Clear();
         var settings = options.Value;
         var now = time.GetUtcNow();
         var startBefore = now - settings.StartDelay;
