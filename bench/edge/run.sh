@@ -51,7 +51,8 @@ edge_env=(
 for cluster in identity realtime audit agentruntime; do
   edge_env+=("ReverseProxy__Clusters__${cluster}__Destinations__primary__Address=http://127.0.0.1:$BACKEND_PORT")
 done
-env "${edge_env[@]}" taskset -c 1 dotnet "$WORK/edge/AgentCore.Gateway.Edge.dll" >"$WORK/edge.log" 2>&1 &
+# The content root (appsettings.json with the routes) is the working directory.
+(cd "$WORK/edge" && exec env "${edge_env[@]}" taskset -c 1 dotnet AgentCore.Gateway.Edge.dll) >"$WORK/edge.log" 2>&1 &
 EDGE_PID=$!; PIDS+=($EDGE_PID)
 wait_http "http://127.0.0.1:$EDGE_PORT/alive"
 
