@@ -20,30 +20,38 @@ internal static class GatewayServices
             .WithExternalHttpEndpoints();
         var issuer = ReferenceExpression.Create($"{edge.GetEndpoint("http")}/");
 
+        // The key with which the Edge signs what it forwards; backends refuse requests it did not sign.
+        var edgeTrustKey = builder.AddParameter("edge-trust-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
+
         var identity = builder.AddProject<Projects.Gateway_Identity>(ServiceNames.Identity)
             .WithIssuer(issuer)
+            .WithEdgeTrust(edgeTrustKey)
             .WithDependency(infrastructure.IdentityDatabase)
             .WithDependency(infrastructure.Redis)
             .WithHttpHealthCheck("/health");
 
         var realtime = builder.AddProject<Projects.Gateway_Realtime>(ServiceNames.Realtime)
             .WithIssuer(issuer)
+            .WithEdgeTrust(edgeTrustKey)
             .WithDependency(infrastructure.Redis)
             .WithHttpHealthCheck("/health");
 
         var audit = builder.AddProject<Projects.Gateway_Audit>(ServiceNames.Audit)
             .WithIssuer(issuer)
+            .WithEdgeTrust(edgeTrustKey)
             .WithDependency(infrastructure.AuditDatabase)
             .WithDependency(infrastructure.Redis)
             .WithHttpHealthCheck("/health");
 
         var agentRuntime = builder.AddProject<Projects.AgentRuntime>(ServiceNames.AgentRuntime)
             .WithIssuer(issuer)
+            .WithEdgeTrust(edgeTrustKey)
             .WithDependency(infrastructure.AgentsDatabase)
             .WithDependency(infrastructure.Redis)
             .WithHttpHealthCheck("/health");
 
         edge.WithIssuer(issuer)
+            .WithEdgeTrust(edgeTrustKey)
             .WithDependency(infrastructure.Redis)
             .WithReference(identity).WaitFor(identity)
             .WithReference(realtime).WaitFor(realtime)
@@ -54,4 +62,7 @@ internal static class GatewayServices
 
     private static IResourceBuilder<ProjectResource> WithIssuer(this IResourceBuilder<ProjectResource> service, ReferenceExpression issuer) =>
         service.WithEnvironment(GatewayTokens.IssuerConfigurationKey.Replace(":", "__", StringComparison.Ordinal), issuer);
+
+    private static IResourceBuilder<ProjectResource> WithEdgeTrust(this IResourceBuilder<ProjectResource> service, IResourceBuilder<ParameterResource> key) =>
+        service.WithEnvironment("EdgeTrust__Key", key);
 }

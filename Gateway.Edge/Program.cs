@@ -1,18 +1,46 @@
+using AgentCore.Gateway.Edge.Authentication;
+using AgentCore.Gateway.Edge.Authorization;
+using AgentCore.Gateway.Edge.Cors;
+using AgentCore.Gateway.Edge.Headers;
 using AgentCore.Gateway.Edge.Health;
+using AgentCore.Gateway.Edge.OpenApi;
+using AgentCore.Gateway.Edge.Resilience;
 using AgentCore.Gateway.Edge.Routing;
+using AgentCore.Gateway.Edge.Validation;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayRedis();
 builder.AddGatewayHealth();
+builder.AddEdgeSecurityHeaders();
+builder.AddEdgeRequestValidation();
+builder.AddEdgeCors();
+builder.AddEdgeAuthentication();
+builder.AddEdgeAuthorization();
+builder.AddEdgeResilience();
 builder.AddEdgeRouting();
+builder.AddEdgeApiDocumentation();
 
 var app = builder.Build();
 
+app.UseEdgeSecurityHeaders();
+app.UseRequestIdValidation();
 app.UseServiceDefaults();
+app.UseRequestFramingValidation();
+app.UseEdgeCors();
+app.UseRouting();
+app.UseEdgeTimeouts();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseJsonBodyValidation();
+
 app.MapDefaultEndpoints();
 app.MapGatewayHealth();
+app.MapEdgeApiDocumentation();
 app.MapEdgeRoutes();
 
 app.Run();
+
+/// <summary>The Edge's entry point, visible to in-process tests.</summary>
+public partial class Program;

@@ -1,3 +1,5 @@
+using AgentCore.Gateway.Edge.Resilience;
+
 namespace AgentCore.Gateway.Edge.Routing;
 
 internal static class RoutingExtensions
@@ -14,9 +16,16 @@ internal static class RoutingExtensions
         return builder;
     }
 
+    /// <summary>The proxy pipeline: YARP's load balancing and passive health (the circuit breaker), and error envelopes.</summary>
     public static WebApplication MapEdgeRoutes(this WebApplication app)
     {
-        app.MapReverseProxy();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseForwarderErrorEnvelope();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
         return app;
     }
 }

@@ -1,13 +1,22 @@
 using AgentCore.Samples.AgentRuntime.Storage;
+using AgentCore.Samples.AgentRuntime.Tasks;
+using AgentCore.Samples.AgentRuntime.Worker;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddAgentRuntimeStorage();
+builder.AddEdgeTrust();
+builder.AddTaskWorker();
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseEdgeTrust();
 app.MapDefaultEndpoints();
+app.MapAgentTasks();
 
 app.Run();
+
+/// <summary>The agent runtime's entry point, visible to in-process tests.</summary>
+public partial class Program;

@@ -28,7 +28,7 @@ public sealed class ErrorEnvelopeTests(GatewayStackFixture stack)
     }
 
     [Fact]
-    public async Task A_request_without_a_valid_request_id_gets_a_new_uuid()
+    public async Task A_non_uuid_request_id_is_refused_with_400_under_a_new_uuid()
     {
         using var client = stack.CreateEdgeClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/health");
@@ -36,6 +36,7 @@ public sealed class ErrorEnvelopeTests(GatewayStackFixture stack)
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var echoed = Assert.Single(response.Headers.GetValues(GatewayHeaders.RequestId));
         Assert.NotEqual("not-a-uuid", echoed);
         Assert.True(Guid.TryParse(echoed, out _));
@@ -44,10 +45,12 @@ public sealed class ErrorEnvelopeTests(GatewayStackFixture stack)
     [Fact]
     public async Task A_proxied_request_reaches_its_backend_with_the_same_request_id()
     {
+        var key = await StackCredentials.CreateApiKeyAsync(stack, "acme", GatewayScopes.AgentsRead);
         using var client = stack.CreateEdgeClient();
         var requestId = Guid.NewGuid().ToString("D");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/agents/agent-1/no-such-resource");
         request.Headers.Add(GatewayHeaders.RequestId, requestId);
+        request.Headers.Add(ApiKeys.Header, key);
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 

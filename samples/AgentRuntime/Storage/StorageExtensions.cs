@@ -4,11 +4,15 @@ namespace AgentCore.Samples.AgentRuntime.Storage;
 
 internal static class StorageExtensions
 {
-    /// <summary>PostgreSQL through EF Core and Redis, each with the Aspire client integration's health check and telemetry.</summary>
+    /// <summary>
+    /// PostgreSQL through EF Core (migrated at start, seeded in Development) and Redis, each with the Aspire client
+    /// integration's health check and telemetry.
+    /// </summary>
     public static IHostApplicationBuilder AddAgentRuntimeStorage(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<AgentsDbContext>(ServiceNames.AgentsDatabase);
         builder.AddGatewayRedis();
+        builder.Services.AddHostedService<DatabaseInitializer>();
         return builder;
     }
 }

@@ -1,0 +1,328 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Trust;
+using Microsoft.Extensions.Options;
+
+namespace AgentCore.Gateway.Edge.Authentication;
+
+/// <summary>
+/// Validates RFC 9068 access tokens (JWS compact, RS256) without a general-purpose JWT library: only the few header
+/// and payload members the gateway needs are read, straight from pooled buffers, and the outcome is cached until the
+/// token expires. The header's <c>jku</c>, <c>x5u</c>, <c>jwk</c> and <c>x5c</c> are never read, so a token can
+/// never choose its own key.
+/// </summary>
+internal sealed class AccessTokenValidator(
+    SigningKeyProvider keys,
+    ValidatedTokenCache cache,
+    IOptions<JwtValidationOptions> options,
+    TimeProvider time)
+{
+    private const int MaxTokenLength = 8 * 1024;
+
+    public async ValueTask<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        if (token.Length is 0 or > MaxTokenLength)
+        {
+            return TokenValidation.Fail("The token is empty or too long.");
+        }
+
+        var cacheKey = TokenHash.Of(token);
+        var now = time.GetUtcNow();
+        if (cache.TryGet(cacheKey, now, out var cached))
+        {
+            return TokenValidation.Success(cached);
+        }
+
+        var firstDot = token.IndexOf('.', StringComparison.Ordinal);
+        var lastDot = token.LastIndexOf('.');
+        if (firstDot <= 0 || lastDot == firstDot || lastDot == token.Length - 1
+            || token.AsSpan(firstDot + 1, lastDot - firstDot - 1).Contains('.'))
+        {
+            return TokenValidation.Fail("The token is not a signed JWT.");
+        }
+
+        if (!TryReadHeader(token.AsSpan(0, firstDot), out var keyId, out var headerError))
+        {
+            return TokenValidation.Fail(headerError);
+        }
+
+        var key = await keys.GetKeyAsync(keyId, cancellationToken).ConfigureAwait(false);
+        if (key is null)
+        {
+            return TokenValidation.Fail("The token is signed with an unknown key.");
+        }
+
+        if (!VerifySignature(key, token, lastDot))
+        {
+            return TokenValidation.Fail("The token signature is invalid.");
+        }
+
+        var claims = ReadPayload(token.AsSpan(firstDot + 1, lastDot - firstDot - 1));
+        if (claims.Error is not null)
+        {
+            return TokenValidation.Fail(claims.Error);
+        }
+
+        var settings = options.Value;
+        if (CheckClaims(claims, settings, now) is { } claimError)
+        {
+            return TokenValidation.Fail(claimError);
+        }
+
+        var caller = new EdgeCaller(claims.TenantId ?? string.Empty, claims.ClientId!, claims.Subject ?? claims.ClientId!, claims.Scope ?? string.Empty);
+        var identity = new GatewayIdentity("Bearer", caller, claims.Roles, claims.TokenId);
+        cache.Add(cacheKey, identity, DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresAt!.Value), now);
+        return TokenValidation.Success(identity);
+    }
+
+    private static bool TryReadHeader(ReadOnlySpan<char> encoded, out string keyId, out string error)
+    {
+        keyId = string.Empty;
+        Span<byte> buffer = stackalloc byte[1024];
+        if (encoded.Length > 1300 || !Base64Url.TryDecodeFromChars(encoded, buffer, out var length))
+        {
+            error = "The token header is malformed.";
+            return false;
+        }
+
+        string? algorithm = null, type = null, kid = null;
+        try
+        {
+            var reader = new Utf8JsonReader(buffer[..length]);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                error = "The token header is malformed.";
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueSpan;
+                reader.Read();
+                if (name.SequenceEqual("alg"u8))
+                {
+                    algorithm = reader.TokenType == JsonTokenType.String && algorithm is null ? reader.GetString() : "\0";
+                }
+                else if (name.SequenceEqual("typ"u8))
+                {
+                    type = reader.TokenType == JsonTokenType.String && type is null ? reader.GetString() : "\0";
+                }
+                else if (name.SequenceEqual("kid"u8))
+                {
+                    kid = reader.TokenType == JsonTokenType.String && kid is null ? reader.GetString() : null;
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            error = "The token header is malformed.";
+            return false;
+        }
+
+        if (algorithm != "RS256")
+        {
+            error = "The token must be signed with RS256.";
+            return false;
+        }
+
+        if (!string.Equals(type, GatewayTokens.AccessTokenType, StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(type, "application/" + GatewayTokens.AccessTokenType, StringComparison.OrdinalIgnoreCase))
+        {
+            error = "The token is not an access token (typ must be at+jwt).";
+            return false;
+        }
+
+        if (string.IsNullOrEmpty(kid))
+        {
+            error = "The token does not name its signing key.";
+            return false;
+        }
+
+        keyId = kid;
+        error = string.Empty;
+        return true;
+    }
+
+    private static bool VerifySignature(RSA key, string token, int lastDot)
+    {
+        Span<byte> signature = stackalloc byte[1024];
+        if (!Base64Url.TryDecodeFromChars(token.AsSpan(lastDot + 1), signature, out var signatureLength))
+        {
+            return false;
+        }
+
+        var signed = ArrayPool<byte>.Shared.Rent(lastDot);
+        try
+        {
+            var length = Encoding.ASCII.GetBytes(token.AsSpan(0, lastDot), signed);
+            return key.VerifyData(signed.AsSpan(0, length), signature[..signatureLength], HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(signed);
+        }
+    }
+
+    private static TokenClaims ReadPayload(ReadOnlySpan<char> encoded)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
+        try
+        {
+            if (!Base64Url.TryDecodeFromChars(encoded, buffer, out var length))
+            {
+                return TokenClaims.Invalid("The token payload is malformed.");
+            }
+
+            return ParseClaims(buffer.AsSpan(0, length));
+        }
+        catch (JsonException)
+        {
+            return TokenClaims.Invalid("The token payload is malformed.");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static TokenClaims ParseClaims(ReadOnlySpan<byte> json)
+    {
+        var claims = new TokenClaims();
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return TokenClaims.Invalid("The token payload is malformed.");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueSpan;
+            reader.Read();
+            if (name.SequenceEqual("iss"u8)) claims.Issuer = StringOrNull(ref reader);
+            else if (name.SequenceEqual("aud"u8)) claims.Audiences = ReadStrings(ref reader);
+            else if (name.SequenceEqual("exp"u8)) claims.ExpiresAt = NumberOrNull(ref reader);
+            else if (name.SequenceEqual("nbf"u8)) claims.NotBefore = NumberOrNull(ref reader);
+            else if (name.SequenceEqual("sub"u8)) claims.Subject = StringOrNull(ref reader);
+            else if (name.SequenceEqual("client_id"u8)) claims.ClientId = StringOrNull(ref reader);
+            else if (name.SequenceEqual("tenant_id"u8)) claims.TenantId = StringOrNull(ref reader);
+            else if (name.SequenceEqual("scope"u8)) claims.Scope = StringOrNull(ref reader);
+            else if (name.SequenceEqual("jti"u8)) claims.TokenId = StringOrNull(ref reader);
+            else if (name.SequenceEqual("roles"u8)) claims.Roles = ReadStrings(ref reader);
+            else reader.Skip();
+        }
+
+        return claims;
+    }
+
+    private static string? CheckClaims(TokenClaims claims, JwtValidationOptions settings, DateTimeOffset now)
+    {
+        if (!string.Equals(claims.Issuer, settings.Issuer, StringComparison.Ordinal))
+        {
+            return "The token was issued by someone else.";
+        }
+
+        if (claims.Audiences is not { } audiences || !audiences.Contains(settings.Audience, StringComparer.Ordinal))
+        {
+            return "The token is meant for another audience.";
+        }
+
+        var seconds = now.ToUnixTimeSeconds();
+        var skew = (long)settings.ClockSkew.TotalSeconds;
+        if (claims.ExpiresAt is not { } expires || expires + skew <= seconds)
+        {
+            return "The token has expired.";
+        }
+
+        if (claims.NotBefore is { } notBefore ? notBefore - skew > seconds : settings.RequireNotBefore)
+        {
+            return "The token is not valid yet.";
+        }
+
+        if (string.IsNullOrEmpty(claims.ClientId))
+        {
+            return "The token names no client.";
+        }
+
+        return null;
+    }
+
+    private static string? StringOrNull(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+
+        reader.Skip();
+        return null;
+    }
+
+    private static long? NumberOrNull(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
+
+    private static List<string> ReadStrings(ref Utf8JsonReader reader)
+    {
+        var values = new List<string>();
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            values.Add(reader.GetString()!);
+        }
+        else if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    values.Add(reader.GetString()!);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        else
+        {
+            reader.Skip();
+        }
+
+        return values;
+    }
+
+    private sealed class TokenClaims
+    {
+        public string? Error { get; private init; }
+        public string? Issuer { get; set; }
+        public List<string>? Audiences { get; set; }
+        public long? ExpiresAt { get; set; }
+        public long? NotBefore { get; set; }
+        public string? Subject { get; set; }
+        public string? ClientId { get; set; }
+        public string? TenantId { get; set; }
+        public string? Scope { get; set; }
+        public string? TokenId { get; set; }
+        public List<string> Roles { get; set; } = [];
+
+        public static TokenClaims Invalid(string error) => new() { Error = error };
+    }
+}
+
+/// <summary>The outcome of validating one token: an identity, or the reason it was refused (safe to show the caller).</summary>
+internal readonly record struct TokenValidation(GatewayIdentity? Identity, string? Error)
+{
+    public static TokenValidation Success(GatewayIdentity identity) => new(identity, null);
+
+    public static TokenValidation Fail(string error) => new(null, error);
+}

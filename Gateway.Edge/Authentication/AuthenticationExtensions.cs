@@ -1,0 +1,35 @@
+using AgentCore.Gateway.Contracts;
+using Microsoft.AspNetCore.Authentication;
+
+namespace AgentCore.Gateway.Edge.Authentication;
+
+internal static class AuthenticationExtensions
+{
+    /// <summary>
+    /// The <see cref="GatewayAuthenticationHandler"/> scheme as the default: bearer tokens validated locally against
+    /// Identity's published keys, and API keys looked up in Redis.
+    /// </summary>
+    public static IHostApplicationBuilder AddEdgeAuthentication(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<JwtValidationOptions>()
+            .Configure(jwt => jwt.Issuer = builder.Configuration[GatewayTokens.IssuerConfigurationKey] ?? string.Empty)
+            .Bind(builder.Configuration.GetSection(JwtValidationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<ApiKeyOptions>()
+            .Bind(builder.Configuration.GetSection(ApiKeyOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddHttpClient(SigningKeyProvider.HttpClientName);
+        builder.Services.AddSingleton<SigningKeyProvider>();
+        builder.Services.AddSingleton<ValidatedTokenCache>();
+        builder.Services.AddSingleton<AccessTokenValidator>();
+        builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddHostedService<ApiKeyRevocationListener>();
+
+        builder.Services.AddAuthentication(GatewayAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, GatewayAuthenticationHandler>(GatewayAuthenticationHandler.SchemeName, null);
+        return builder;
+    }
+}

@@ -1,0 +1,28 @@
+namespace AgentCore.Gateway.Edge.Cors;
+
+internal static class CorsExtensions
+{
+    public static IHostApplicationBuilder AddEdgeCors(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EdgeCorsOptions>()
+            .Bind(builder.Configuration.GetSection(EdgeCorsOptions.SectionName))
+            .Configure(cors =>
+            {
+                var fromEnvironment = builder.Configuration[EdgeCorsOptions.EnvironmentVariable] ?? string.Empty;
+                foreach (var origin in fromEnvironment.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    cors.AllowedOrigins.Add(origin);
+                }
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return builder;
+    }
+
+    /// <summary>Before authentication: preflights carry no credentials and must be answered without them.</summary>
+    public static WebApplication UseEdgeCors(this WebApplication app)
+    {
+        app.UseMiddleware<CorsMiddleware>();
+        return app;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Errors;
+using Yarp.ReverseProxy.Model;
+
+namespace AgentCore.Gateway.Edge.Validation;
+
+/// <summary>
+/// On routes marked as JSON (<see cref="RequestValidationOptions.JsonBodyMetadataKey"/>): a body must be declared
+/// JSON (415 otherwise) and be well-formed JSON (400 <c>INVALID_REQUEST</c> otherwise). The body is buffered for
+/// the check and then forwarded as received.
+/// </summary>
+internal sealed class JsonBodyValidationMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!HasBody(request) || !IsJsonRoute(context))
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (!IsJsonContentType(request.ContentType))
+        {
+            await ErrorResponses.WriteAsync(
+                context,
+                StatusCodes.Status415UnsupportedMediaType,
+                ErrorCodes.UnsupportedMediaType,
+                "The request body must be JSON (Content-Type: application/json).").ConfigureAwait(false);
+            return;
+        }
+
+        request.EnableBuffering();
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException exception)
+        {
+            await ErrorResponses.WriteAsync(
+                context,
+                StatusCodes.Status400BadRequest,
+                ErrorCodes.InvalidRequest,
+                "The request body is not valid JSON.",
+                new Dictionary<string, object?> { ["line"] = exception.LineNumber, ["position"] = exception.BytePositionInLine }).ConfigureAwait(false);
+            return;
+        }
+
+        request.Body.Position = 0;
+        await next(context).ConfigureAwait(false);
+    }
+
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+
+    private static bool IsJsonRoute(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.Metadata is { } metadata
+        && metadata.TryGetValue(RequestValidationOptions.JsonBodyMetadataKey, out var value)
+        && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsJsonContentType(string? contentType)
+    {
+        if (contentType is null)
+        {
+            return false;
+        }
+
+        var mediaType = contentType.AsSpan();
+        var separator = mediaType.IndexOf(';');
+        mediaType = (separator < 0 ? mediaType : mediaType[..separator]).Trim();
+        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+}

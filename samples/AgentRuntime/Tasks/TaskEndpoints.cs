@@ -1,0 +1,101 @@
+using System.Text.Json;
+using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Errors;
+using AgentCore.Samples.AgentRuntime.Storage;
+using AgentCore.Samples.AgentRuntime.Worker;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AgentCore.Samples.AgentRuntime.Tasks;
+
+/// <summary>
+/// The tasks API. The caller's tenant comes only from the Edge's signed headers; an agent of another tenant is
+/// answered exactly like one that does not exist.
+/// </summary>
+internal static class TaskEndpoints
+{
+    private const string AgentNotFound = "Agent not found.";
+
+    public static async Task<IResult> CreateAsync(
+        string agentId,
+        HttpContext context,
+        AgentsDbContext db,
+        TimeProvider time,
+        IOptions<TaskWorkerOptions> worker)
+    {
+        if (context.GetEdgeCaller() is not { TenantId.Length: > 0 } caller)
+        {
+            return ErrorResponses.Result(StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationFailed, "The caller is not authenticated for a tenant.");
+        }
+
+        if (!await db.Agents.AnyAsync(agent => agent.Id == agentId && agent.TenantId == caller.TenantId, context.RequestAborted).ConfigureAwait(false))
+        {
+            return ErrorResponses.Result(StatusCodes.Status404NotFound, ErrorCodes.NotFound, AgentNotFound);
+        }
+
+        if (!context.Request.HasJsonContentType())
+        {
+            return ErrorResponses.Result(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "The request body must be JSON.");
+        }
+
+        JsonElement body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return ErrorResponses.Result(StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "The request body is not valid JSON.");
+        }
+
+        var (request, errors) = CreateTaskRequest.Parse(body);
+        if (request is null)
+        {
+            return ErrorResponses.Result(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError, "The task data is invalid.", errors);
+        }
+
+        var now = time.GetUtcNow();
+        var task = new AgentTask
+        {
+            Id = Guid.CreateVersion7(now),
+            AgentId = agentId,
+            TenantId = caller.TenantId,
+            TaskType = request.TaskType,
+            InputData = request.InputData,
+            Priority = request.Priority,
+            Status = TaskStatuses.Created,
+            CreatedAt = now,
+            EstimatedCompletion = now + worker.Value.ExpectedDuration,
+            RequestId = context.TraceIdentifier,
+        };
+        db.Tasks.Add(task);
+        await db.SaveChangesAsync(context.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Created(
+            $"/api/v1/agents/{Uri.EscapeDataString(agentId)}/tasks/{task.Id}",
+            new TaskCreated(task.Id, task.Status, agentId, task.EstimatedCompletion));
+    }
+
+    public static async Task<IResult> GetAsync(string agentId, string taskId, HttpContext context, AgentsDbContext db)
+    {
+        if (context.GetEdgeCaller() is not { TenantId.Length: > 0 } caller)
+        {
+            return ErrorResponses.Result(StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationFailed, "The caller is not authenticated for a tenant.");
+        }
+
+        var task = Guid.TryParse(taskId, out var id)
+            ? await db.Tasks.AsNoTracking()
+                .SingleOrDefaultAsync(t => t.Id == id && t.AgentId == agentId && t.TenantId == caller.TenantId, context.RequestAborted)
+                .ConfigureAwait(false)
+            : null;
+        if (task is null)
+        {
+            return ErrorResponses.Result(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "Task not found.");
+        }
+
+        using var input = JsonDocument.Parse(task.InputData);
+        return TypedResults.Ok(new TaskView(
+            task.Id, task.AgentId, task.TaskType, task.Priority, task.Status, input.RootElement.Clone(),
+            task.CreatedAt, task.StartedAt, task.CompletedAt, task.EstimatedCompletion));
+    }
+}

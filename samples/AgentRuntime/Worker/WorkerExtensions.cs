@@ -1,0 +1,16 @@
+namespace AgentCore.Samples.AgentRuntime.Worker;
+
+internal static class WorkerExtensions
+{
+    /// <summary>The <see cref="TaskWorker"/> and the agent-events publisher it hands the outbox to.</summary>
+    public static IHostApplicationBuilder AddTaskWorker(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TaskWorkerOptions>()
+            .Bind(builder.Configuration.GetSection(TaskWorkerOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.AddAgentEventPublisher();
+        builder.Services.AddHostedService<TaskWorker>();
+        return builder;
+    }
+}

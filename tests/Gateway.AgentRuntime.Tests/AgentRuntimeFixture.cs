@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Trust;
+using AgentCore.Gateway.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using StackExchange.Redis;
+
+namespace AgentCore.Samples.AgentRuntime.Tests;
+
+/// <summary>
+/// The agent runtime on a loopback Kestrel port with real PostgreSQL and redis-server, in Development (so the sample
+/// agents are seeded), with a fast worker. Requests are signed the way the Edge signs them.
+/// </summary>
+public sealed class AgentRuntimeFixture : IAsyncLifetime
+{
+    private const string TrustKey = "test-only-edge-trust-key-0123456789abcdefghijklmnop";
+    private static readonly byte[] TrustKeyBytes = Encoding.UTF8.GetBytes(TrustKey);
+
+    private PostgresServer? postgres;
+    private WebApplicationFactory<Program>? runtime;
+
+    public RedisServer Redis { get; private set; } = null!;
+
+    public string DatabaseConnectionString { get; private set; } = null!;
+
+    public ConnectionMultiplexer RedisClient { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        postgres = await PostgresServer.StartAsync();
+        DatabaseConnectionString = await postgres.CreateDatabaseAsync("agents");
+        Redis = await RedisServer.StartAsync();
+        RedisClient = await ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
+
+        runtime = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Development");
+            web.UseSetting($"ConnectionStrings:{ServiceNames.AgentsDatabase}", DatabaseConnectionString);
+            web.UseSetting($"ConnectionStrings:{ServiceNames.Redis}", Redis.ConnectionString);
+            web.UseSetting("EdgeTrust:Key", TrustKey);
+            web.UseSetting("TaskWorker:PollInterval", "00:00:00.100");
+            web.UseSetting("TaskWorker:StartDelay", "00:00:00");
+            web.UseSetting("TaskWorker:RunDuration", "00:00:00.200");
+        });
+        runtime.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        runtime.StartServer();
+    }
+
+    /// <summary>A client whose requests carry the Edge's signature for <paramref name="tenant"/> (none when null).</summary>
+    public HttpClient CreateClient(string? tenant = "acme", bool throughEdge = true)
+    {
+        var client = runtime!.CreateDefaultClient(runtime.ClientOptions.BaseAddress, new EdgeSigningHandler(tenant, throughEdge));
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (runtime is not null)
+        {
+            await runtime.DisposeAsync();
+        }
+
+        RedisClient?.Dispose();
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
+        }
+
+        if (postgres is not null)
+        {
+            await postgres.DisposeAsync();
+        }
+    }
+
+    private sealed class EdgeSigningHandler(string? tenant, bool sign) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var requestId = Guid.NewGuid().ToString("D");
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            var caller = tenant is null ? null : new EdgeCaller(tenant, "agentcore-service", "alice", "agents.read agents.write");
+            request.Headers.Add(GatewayHeaders.RequestId, requestId);
+            if (caller is not null)
+            {
+                request.Headers.Add(GatewayHeaders.TenantId, caller.TenantId);
+                request.Headers.Add(GatewayHeaders.ClientId, caller.ClientId);
+                request.Headers.Add(GatewayHeaders.Subject, caller.Subject);
+                request.Headers.Add(GatewayHeaders.Scopes, caller.Scopes);
+            }
+
+            if (sign)
+            {
+                request.Headers.Add(GatewayHeaders.Timestamp, timestamp.ToString(CultureInfo.InvariantCulture));
+                request.Headers.Add(
+                    GatewayHeaders.Signature,
+                    EdgeSignature.Compute(TrustKeyBytes, request.Method.Method, request.RequestUri!.AbsolutePath, requestId, timestamp, caller));
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}

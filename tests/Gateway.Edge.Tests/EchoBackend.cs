@@ -1,0 +1,65 @@
+using AgentCore.Gateway.Contracts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AgentCore.Gateway.Edge.Tests;
+
+/// <summary>
+/// A backend on loopback protected by the real ServiceDefaults trust middleware: it answers only requests the Edge
+/// signed, and echoes the caller the Edge vouched for.
+/// </summary>
+internal sealed class EchoBackend(string trustKey) : IAsyncDisposable
+{
+    private WebApplication? app;
+
+    public string Address { get; private set; } = null!;
+
+    public async Task StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration["EdgeTrust:Key"] = trustKey;
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddEdgeTrust();
+        app = builder.Build();
+        app.UseEdgeTrust();
+        app.MapGet("/health", () => Results.Ok());
+        app.MapGet("/slow/{**rest}", async (CancellationToken cancellationToken) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+            return Results.Ok();
+        });
+        app.Map("/{**rest}", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync(context.RequestAborted);
+            var caller = context.GetEdgeCaller();
+            return Results.Json(new Dictionary<string, object?>
+            {
+                ["tenant"] = caller?.TenantId,
+                ["client"] = caller?.ClientId,
+                ["subject"] = caller?.Subject,
+                ["scopes"] = caller?.Scopes,
+                ["authorization"] = context.Request.Headers.Authorization.ToString(),
+                ["api_key"] = context.Request.Headers[ApiKeys.Header].ToString(),
+                ["request_id"] = context.Request.Headers[GatewayHeaders.RequestId].ToString(),
+                ["body_length"] = body.Length,
+            });
+        });
+        await app.StartAsync();
+        Address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+}

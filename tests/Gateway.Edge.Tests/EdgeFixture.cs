@@ -1,0 +1,93 @@
+using AgentCore.Gateway.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using StackExchange.Redis;
+
+namespace AgentCore.Gateway.Edge.Tests;
+
+/// <summary>
+/// The real Edge on a loopback Kestrel port, in front of <see cref="EchoBackend"/>, validating tokens against
+/// <see cref="FakeIdentity"/>'s JWKS and API keys against a real redis-server.
+/// </summary>
+public class EdgeFixture : IAsyncLifetime
+{
+    public const string Issuer = "http://edge.test/";
+    public const string AllowedOrigin = "https://app.agentcore.ai";
+    private const string TrustKey = "test-only-edge-trust-key-0123456789abcdefghijklmnop";
+    private static readonly string[] Clusters = ["identity", "realtime", "audit", "agentruntime"];
+
+    private readonly FakeIdentity identity = new();
+    private readonly EchoBackend backend = new(TrustKey);
+    private RedisServer? redis;
+    private WebApplicationFactory<Program>? edge;
+
+    internal TestTokens Tokens { get; } = TestTokens.Create(Issuer);
+
+    internal FakeIdentity Identity => identity;
+
+    /// <summary>The backend's own address, to prove it cannot be called around the Edge.</summary>
+    public Uri BackendAddress => new(backend.Address);
+
+    public ConnectionMultiplexer Redis { get; private set; } = null!;
+
+    /// <summary>The shortest time between key downloads for unknown kids.</summary>
+    protected virtual TimeSpan UnknownKeyRefreshInterval => TimeSpan.FromMinutes(30);
+
+    public async ValueTask InitializeAsync()
+    {
+        redis = await RedisServer.StartAsync();
+        Redis = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        identity.Publish(Tokens.KeyId, Tokens.Key);
+        await identity.StartAsync();
+        await backend.StartAsync();
+
+        edge = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:redis", redis.ConnectionString);
+            web.UseSetting("Gateway:Issuer", Issuer);
+            web.UseSetting("Authentication:Jwt:MetadataAddress", identity.MetadataAddress.ToString());
+            web.UseSetting("Authentication:Jwt:UnknownKeyRefreshInterval", UnknownKeyRefreshInterval.ToString());
+            web.UseSetting("Authentication:ApiKeys:CacheDuration", "00:05:00");
+            web.UseSetting("EdgeTrust:Key", TrustKey);
+            web.UseSetting("Cors:AllowedOrigins:0", AllowedOrigin);
+            foreach (var cluster in Clusters)
+            {
+                web.UseSetting($"ReverseProxy:Clusters:{cluster}:Destinations:primary:Address", backend.Address);
+            }
+
+            web.UseSetting("ReverseProxy:Routes:slow:ClusterId", "agentruntime");
+            web.UseSetting("ReverseProxy:Routes:slow:Match:Path", "/slow/{**rest}");
+            web.UseSetting("ReverseProxy:Routes:slow:Timeout", "00:00:01");
+            web.UseSetting("ReverseProxy:Routes:empty:ClusterId", "empty");
+            web.UseSetting("ReverseProxy:Routes:empty:Match:Path", "/empty/{**rest}");
+            web.UseSetting("ReverseProxy:Clusters:empty:LoadBalancingPolicy", "RoundRobin");
+        });
+        edge.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        edge.StartServer();
+        BaseAddress = edge.ClientOptions.BaseAddress;
+    }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>A client of the real Edge over loopback HTTP.</summary>
+    public HttpClient CreateClient() => edge!.CreateClient();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (edge is not null)
+        {
+            await edge.DisposeAsync();
+        }
+
+        await backend.DisposeAsync();
+        await identity.DisposeAsync();
+        Redis?.Dispose();
+        if (redis is not null)
+        {
+            await redis.DisposeAsync();
+        }
+
+        Tokens.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

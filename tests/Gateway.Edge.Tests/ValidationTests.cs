@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using AgentCore.Gateway.Contracts;
+
+namespace AgentCore.Gateway.Edge.Tests;
+
+public sealed class ValidationTests(EdgeFixture edge) : IClassFixture<EdgeFixture>
+{
+    private const string TasksPath = "/api/v1/agents/agent-1/tasks";
+
+    [Fact]
+    public async Task A_body_over_one_mebibyte_gets_413()
+    {
+        using var client = edge.CreateClient();
+        using var response = await PostAsync(client, new string('x', 1024 * 1024 + 1), "application/json");
+        await Envelope.AssertAsync(response, HttpStatusCode.RequestEntityTooLarge, ErrorCodes.PayloadTooLarge);
+    }
+
+    [Fact]
+    public async Task A_chunked_body_over_one_mebibyte_gets_413()
+    {
+        using var client = edge.CreateClient();
+        var json = "[" + string.Join(',', Enumerable.Repeat("\"0123456789\"", 100_000)) + "]";
+        using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, TasksPath) { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", edge.Tokens.Valid());
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        await Envelope.AssertAsync(response, HttpStatusCode.RequestEntityTooLarge, ErrorCodes.PayloadTooLarge);
+    }
+
+    [Fact]
+    public async Task A_non_json_body_on_a_json_route_gets_415()
+    {
+        using var client = edge.CreateClient();
+        using var response = await PostAsync(client, "task_type=x", "application/x-www-form-urlencoded");
+        await Envelope.AssertAsync(response, HttpStatusCode.UnsupportedMediaType, ErrorCodes.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task Malformed_json_gets_400_invalid_request()
+    {
+        using var client = edge.CreateClient();
+        using var response = await PostAsync(client, """{"task_type": "x", """, "application/json");
+        await Envelope.AssertAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidRequest);
+    }
+
+    [Fact]
+    public async Task Well_formed_json_is_forwarded_whole()
+    {
+        using var client = edge.CreateClient();
+        const string body = """{"task_type":"analyze","input_data":{"text":"hello"}}""";
+        using var response = await PostAsync(client, body, "application/json; charset=utf-8");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echo = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal(body.Length, echo.GetProperty("body_length").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("not-a-uuid")]
+    [InlineData("12345")]
+    public async Task A_non_uuid_request_id_gets_400_with_a_fresh_request_id(string requestId)
+    {
+        using var client = edge.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/health");
+        request.Headers.Add(GatewayHeaders.RequestId, requestId);
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        await Envelope.AssertAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidRequest);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/agents/../audit/events")]
+    [InlineData("/api/v1/agents/%2e%2e/audit/events")]
+    [InlineData("/api/v1/agents/agent-1%2Ftasks")]
+    [InlineData("/api/v1/agents/%252e%252e/audit")]
+    [InlineData("/api/v1/agents/agent-1\\..\\tasks")]
+    public async Task Traversal_and_encoded_paths_are_refused(string target)
+    {
+        var (status, response) = await RawHttp.SendAsync(edge.BaseAddress, $"GET {target} HTTP/1.1\nHost: localhost\nConnection: close\n\n");
+        Assert.Equal(400, status);
+        Assert.Contains(ErrorCodes.InvalidRequest, response, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Content_length_with_transfer_encoding_is_refused()
+    {
+        var (status, _) = await RawHttp.SendAsync(
+            edge.BaseAddress,
+            $"POST {TasksPath} HTTP/1.1\nHost: localhost\nContent-Type: application/json\nContent-Length: 4\nTransfer-Encoding: chunked\nConnection: close\n\n2\n{{}}\n0\n\n");
+        Assert.Equal(400, status);
+    }
+
+    [Fact]
+    public async Task A_method_the_route_does_not_take_gets_405_with_the_envelope()
+    {
+        using var client = edge.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Options, "/api/v1/health");
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        await Envelope.AssertAsync(response, HttpStatusCode.MethodNotAllowed, ErrorCodes.MethodNotAllowed);
+    }
+
+    private Task<HttpResponseMessage> PostAsync(HttpClient client, string body, string contentType)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, TasksPath) { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", edge.Tokens.Valid());
+        return client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+}
