@@ -5,6 +5,7 @@ using AgentCore.Gateway.Identity.Storage;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using OpenIddict.Validation.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -57,7 +58,7 @@ internal static class AuthorizationExtensions
             .AddCore(core =>
             {
                 core.UseEntityFrameworkCore().UseDbContext<IdentityStoreDbContext>();
-                core.ReplaceApplicationManager(typeof(LoopbackRedirectApplicationManager));
+                core.ReplaceApplicationManager<OpenIddictEntityFrameworkCoreApplication, LoopbackRedirectApplicationManager>();
             })
             .AddServer(server =>
             {

@@ -35,8 +35,11 @@ internal sealed partial class SigningKeyRotator(
         var now = time.GetUtcNow();
         var retention = lifetimes.Value.AccessTokenLifetime + options.Value.RetentionMargin;
 
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        // Retried as a whole on transient failures, as the Npgsql execution strategy requires of explicit transactions.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockId})", cancellationToken);
             var keys = await db.SigningKeys.ToListAsync(cancellationToken);
             EnsureEncryptionKey(db, keys, now);
@@ -44,7 +47,7 @@ internal sealed partial class SigningKeyRotator(
             db.SigningKeys.RemoveRange(keys.Where(key => key.RetiresAt + retention <= now));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-        }
+        });
 
         var published = await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
         ring.Update(BuildKeySet(published, now));
