@@ -78,7 +78,10 @@ internal static partial class TokenRequests
 
             if (response.StatusCode is not (HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther))
             {
-                return new Uri($"status:{(int)response.StatusCode}");
+                // OpenIddict answers errors it cannot redirect (before the redirect URI is trusted) in the body.
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                var error = ErrorLine().Match(body);
+                return new Uri($"status:{(int)response.StatusCode}" + (error.Success ? "?error=" + error.Groups[1].Value : string.Empty));
             }
 
             var next = response.Headers.Location!;
@@ -105,6 +108,9 @@ internal static partial class TokenRequests
 
     public static string? QueryValue(Uri uri, string name) =>
         QueryHelpers.ParseQuery(uri.Query).TryGetValue(name, out var value) ? value.ToString() : null;
+
+    [GeneratedRegex("error\"?\\s*[:=]\\s*\"?([a-z_]+)")]
+    private static partial Regex ErrorLine();
 
     [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">")]
     private static partial Regex HiddenField();
