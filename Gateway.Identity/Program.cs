@@ -1,6 +1,7 @@
 using AgentCore.Gateway.Identity.ApiKeys;
 using AgentCore.Gateway.Identity.Auditing;
 using AgentCore.Gateway.Identity.Authorization;
+using AgentCore.Gateway.Identity.Proxy;
 using AgentCore.Gateway.Identity.RateLimiting;
 using AgentCore.Gateway.Identity.Seeding;
 using AgentCore.Gateway.Identity.SigningKeys;
@@ -11,6 +12,7 @@ using AgentCore.Gateway.Identity.Users;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddEdgeForwarding();
 builder.AddIdentityStorage();
 builder.AddDevelopmentSeed();
 builder.AddSigningKeys();
@@ -24,6 +26,7 @@ builder.AddApiKeys();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseEdgeForwarding();
 app.UseTokenApi();
 app.UseTokenRateLimits();
 app.UseTokenServer();
