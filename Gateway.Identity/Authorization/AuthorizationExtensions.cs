@@ -124,7 +124,7 @@ internal static class AuthorizationExtensions
             .AddPolicy(GatewayAdminPolicy, policy => policy
                 .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
-                .RequireAssertion(context => context.User.HasScope(GatewayScopes.GatewayAdmin)));
+                .RequireAssertion(context => OpenIddict.Abstractions.OpenIddictExtensions.HasScope(context.User, GatewayScopes.GatewayAdmin)));
         builder.Services.AddAntiforgery();
         return builder;
     }

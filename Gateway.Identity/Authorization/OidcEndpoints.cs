@@ -84,7 +84,7 @@ internal static class OidcEndpoints
             [GatewayClaims.TenantId] = user.TenantId,
             [GatewayClaims.Roles] = user.Roles,
         };
-        if (result.Principal!.HasScope(Scopes.Profile))
+        if (OpenIddict.Abstractions.OpenIddictExtensions.HasScope(result.Principal!, Scopes.Profile))
         {
             claims[Claims.Name] = user.UserName;
             claims[Claims.PreferredUsername] = user.UserName;
