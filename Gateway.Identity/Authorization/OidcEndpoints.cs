@@ -40,7 +40,7 @@ internal static class OidcEndpoints
 
         var session = await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         var user = session.Succeeded ? await users.FindActiveAsync(session.Principal.FindFirst(GatewayClaims.Subject)?.Value, context.RequestAborted) : null;
-        if (user is null || request.HasPromptValue(PromptValues.Login))
+        if (user is null)
         {
             if (request.HasPromptValue(PromptValues.None))
             {
