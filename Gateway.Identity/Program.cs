@@ -1,13 +1,39 @@
+using AgentCore.Gateway.Identity.ApiKeys;
+using AgentCore.Gateway.Identity.Auditing;
+using AgentCore.Gateway.Identity.Authorization;
+using AgentCore.Gateway.Identity.Proxy;
+using AgentCore.Gateway.Identity.RateLimiting;
+using AgentCore.Gateway.Identity.Seeding;
+using AgentCore.Gateway.Identity.SigningKeys;
 using AgentCore.Gateway.Identity.Storage;
+using AgentCore.Gateway.Identity.TokenApi;
+using AgentCore.Gateway.Identity.Users;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddEdgeForwarding();
 builder.AddIdentityStorage();
+builder.AddDevelopmentSeed();
+builder.AddSigningKeys();
+builder.AddAuthAudit();
+builder.AddUsers();
+builder.AddTokenServer();
+builder.AddTokenApi();
+builder.AddTokenRateLimits();
+builder.AddApiKeys();
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseEdgeForwarding();
+app.UseTokenApi();
+app.UseTokenRateLimits();
+app.UseTokenServer();
+app.MapApiKeyEndpoints();
 app.MapDefaultEndpoints();
 
 app.Run();
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

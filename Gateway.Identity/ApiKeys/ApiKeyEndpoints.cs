@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Text.Json.Serialization;
+using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Identity.Auditing;
+using AgentCore.Gateway.Identity.Authorization;
+using AgentCore.Gateway.Identity.Storage;
+using AgentCore.Gateway.ServiceDefaults.Errors;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace AgentCore.Gateway.Identity.ApiKeys;
+
+/// <summary>The request body of <c>POST /api/v1/auth/api-keys</c>.</summary>
+internal sealed record CreateApiKeyRequest(
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("tenant_id")] string? TenantId,
+    [property: JsonPropertyName("scopes")] IReadOnlyList<string>? Scopes,
+    [property: JsonPropertyName("expires_in_days")] int? ExpiresInDays);
+
+/// <summary>An API key as the admin API shows it; <see cref="Key"/> is set only in the answer that creates it.</summary>
+internal sealed record ApiKeyView(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("tenant_id")] string TenantId,
+    [property: JsonPropertyName("scopes")] IReadOnlyList<string> Scopes,
+    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("expires_at")] DateTimeOffset ExpiresAt,
+    [property: JsonPropertyName("revoked_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? RevokedAt,
+    [property: JsonPropertyName("key"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Key = null)
+{
+    public static ApiKeyView Of(StoredApiKey key, string? secret = null) =>
+        new(key.Id, key.Name, key.TenantId, key.Scopes, key.CreatedAt, key.ExpiresAt, key.RevokedAt, secret);
+}
+
+/// <summary>The API-key admin API (<c>gateway.admin</c> scope): create, list and revoke keys for the Edge.</summary>
+internal static class ApiKeyEndpoints
+{
+    public const string Path = "/api/v1/auth/api-keys";
+
+    /// <summary>The scopes an API key may carry: the gateway's API scopes, never the OpenID Connect ones.</summary>
+    private static readonly HashSet<string> GrantableScopes = new(StringComparer.Ordinal)
+    {
+        GatewayScopes.AgentsRead, GatewayScopes.AgentsWrite, GatewayScopes.EventsRead, GatewayScopes.AuditRead,
+    };
+
+    public static IEndpointRouteBuilder MapApiKeyEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup(Path).RequireAuthorization(AuthorizationExtensions.GatewayAdminPolicy).DisableAntiforgery();
+        group.MapPost(string.Empty, CreateAsync);
+        group.MapGet(string.Empty, ListAsync);
+        group.MapDelete("{id}", RevokeAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> CreateAsync(
+        CreateApiKeyRequest request,
+        HttpContext context,
+        IdentityStoreDbContext db,
+        ApiKeyPublisher publisher,
+        AuthAudit audit,
+        IOptions<ApiKeyOptions> options,
+        TimeProvider time)
+    {
+        var errors = new Dictionary<string, object?>();
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
+        {
+            errors["name"] = "Required, at most 200 characters.";
+        }
+
+        if (string.IsNullOrWhiteSpace(request.TenantId) || !await db.Tenants.AnyAsync(tenant => tenant.Id == request.TenantId, context.RequestAborted))
+        {
+            errors["tenant_id"] = "Required, and must name an existing tenant.";
+        }
+
+        if (request.Scopes is not { Count: > 0 } || !request.Scopes.All(GrantableScopes.Contains))
+        {
+            errors["scopes"] = "Required; each one of: " + string.Join(", ", GrantableScopes.Order(StringComparer.Ordinal)) + ".";
+        }
+
+        var days = request.ExpiresInDays ?? options.Value.DefaultLifetimeDays;
+        if (days < 1 || days > options.Value.MaxLifetimeDays)
+        {
+            errors["expires_in_days"] = $"Between 1 and {options.Value.MaxLifetimeDays}.";
+        }
+
+        if (errors.Count > 0)
+        {
+            return ErrorResponses.Result(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError, "The API key request is invalid.", errors);
+        }
+
+        var secret = Contracts.ApiKeys.Prefix + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+        var now = time.GetUtcNow();
+        var key = new StoredApiKey
+        {
+            Id = Guid.NewGuid().ToString("D"),
+            Name = request.Name!,
+            TenantId = request.TenantId!,
+            Scopes = [.. request.Scopes!.Distinct(StringComparer.Ordinal)],
+            Hash = Contracts.ApiKeys.Hash(secret),
+            CreatedAt = now,
+            ExpiresAt = now.AddDays(days),
+            CreatedBy = context.User.GetClaim(Claims.ClientId),
+        };
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(context.RequestAborted);
+        await publisher.PublishAsync(key);
+
+        audit.Record(context, AuditEventTypes.ApiKeyCreated, AuditOutcomes.Success, AdminActor(context),
+            details: new Dictionary<string, string> { ["key_id"] = key.Id, ["key_tenant_id"] = key.TenantId, ["scopes"] = string.Join(' ', key.Scopes) });
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Created($"{Path}/{key.Id}", ApiKeyView.Of(key, secret));
+    }
+
+    private static async Task<IResult> ListAsync(IdentityStoreDbContext db, HttpContext context)
+    {
+        var keys = await db.ApiKeys.AsNoTracking().OrderBy(key => key.CreatedAt).ToListAsync(context.RequestAborted);
+        return Results.Ok(new Dictionary<string, object> { ["api_keys"] = keys.Select(key => ApiKeyView.Of(key)).ToList() });
+    }
+
+    private static async Task<IResult> RevokeAsync(
+        string id, HttpContext context, IdentityStoreDbContext db, ApiKeyPublisher publisher, AuthAudit audit, TimeProvider time)
+    {
+        var key = await db.ApiKeys.SingleOrDefaultAsync(candidate => candidate.Id == id, context.RequestAborted);
+        if (key is null)
+        {
+            return ErrorResponses.Result(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No API key has this id.");
+        }
+
+        if (key.RevokedAt is null)
+        {
+            key.RevokedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(context.RequestAborted);
+            audit.Record(context, AuditEventTypes.ApiKeyRevoked, AuditOutcomes.Success, AdminActor(context),
+                details: new Dictionary<string, string> { ["key_id"] = key.Id, ["key_tenant_id"] = key.TenantId });
+        }
+
+        // Also on a repeated call: a Redis that missed the first one still learns of the revocation.
+        await publisher.RevokeAsync(key);
+        return Results.NoContent();
+    }
+
+    private static AuditActor AdminActor(HttpContext context) =>
+        new(context.User.GetClaim(Claims.ClientId), context.User.GetClaim(Claims.Subject), context.User.GetClaim(GatewayClaims.TenantId));
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Security.Claims;
+using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Identity.Auditing;
+using AgentCore.Gateway.Identity.Users;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace AgentCore.Gateway.Identity.Login;
+
+/// <summary>
+/// The sign-in form of the authorization code flow: a plain HTML form with an antiforgery token. A successful login
+/// sets the session cookie and returns to the authorization request that sent the user here.
+/// </summary>
+internal static class LoginPage
+{
+    public const string Path = "/connect/login";
+
+    public static IEndpointRouteBuilder MapLoginPage(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(Path, Show).DisableAntiforgery();
+        endpoints.MapPost(Path, SubmitAsync).DisableAntiforgery();
+        return endpoints;
+    }
+
+    private static IResult Show(HttpContext context, IAntiforgery antiforgery, string? returnUrl) =>
+        Render(context, antiforgery, returnUrl, error: null);
+
+    private static async Task<IResult> SubmitAsync(HttpContext context, IAntiforgery antiforgery, UserAuthenticator users, AuthAudit audit)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            return Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        try
+        {
+            await antiforgery.ValidateRequestAsync(context);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return Results.BadRequest();
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var userName = form["username"].ToString();
+        var returnUrl = form["returnUrl"].ToString();
+        var (result, user) = await users.AuthenticateAsync(userName, form["password"].ToString(), context.RequestAborted);
+        if (result != LoginResult.Succeeded)
+        {
+            audit.Record(context, AuditEventTypes.LoginFailed, AuditOutcomes.Failure, new AuditActor(null, user?.Id, user?.TenantId),
+                result == LoginResult.LockedOut ? "locked_out" : "invalid_credentials");
+            var message = result == LoginResult.LockedOut
+                ? "The account is locked after too many failed logins. Try again later."
+                : "The user name or password is incorrect.";
+            return Render(context, antiforgery, returnUrl, message, StatusCodes.Status401Unauthorized);
+        }
+
+        audit.Record(context, AuditEventTypes.LoginSucceeded, AuditOutcomes.Success, new AuditActor(null, user!.Id, user.TenantId));
+        var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme);
+        identity.AddClaim(new Claim(GatewayClaims.Subject, user.Id));
+        identity.AddClaim(new Claim(ClaimTypes.Name, user.UserName));
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl : "/");
+    }
+
+    private static bool IsLocal(string url) =>
+        url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+
+    private static IResult Render(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error, int status = StatusCodes.Status200OK)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        var errorHtml = error is null ? string.Empty : $"<p role=\"alert\">{WebUtility.HtmlEncode(error)}</p>";
+        var html = $"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head><meta charset="utf-8"><title>Sign in · AgentCore Gateway</title></head>
+            <body>
+            <h1>Sign in</h1>
+            {errorHtml}
+            <form method="post" action="{Path}">
+            <input type="hidden" name="{WebUtility.HtmlEncode(tokens.FormFieldName)}" value="{WebUtility.HtmlEncode(tokens.RequestToken)}">
+            <input type="hidden" name="returnUrl" value="{WebUtility.HtmlEncode(returnUrl ?? string.Empty)}">
+            <label>User name <input name="username" autocomplete="username" required></label>
+            <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+            <button type="submit">Sign in</button>
+            </form>
+            </body>
+            </html>
+            """;
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+    }
+}

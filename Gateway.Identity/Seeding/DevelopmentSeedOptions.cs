@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AgentCore.Gateway.Identity.Seeding;
+
+/// <summary>
+/// The <c>DevelopmentSeed</c> section, read only in the Development environment: the secrets and passwords of the
+/// development clients and users (README, section Identity). Production configuration never has it.
+/// </summary>
+internal sealed class DevelopmentSeedOptions
+{
+    public const string SectionName = "DevelopmentSeed";
+
+    [Required]
+    public string ServiceClientSecret { get; set; } = string.Empty;
+
+    [Required]
+    public string AdminClientSecret { get; set; } = string.Empty;
+
+    [Required]
+    public string AlicePassword { get; set; } = string.Empty;
+
+    [Required]
+    public string BobPassword { get; set; } = string.Empty;
+}

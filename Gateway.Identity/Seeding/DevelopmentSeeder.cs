@@ -1,0 +1,129 @@
+using System.Text.Json;
+using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Identity.Authorization;
+using AgentCore.Gateway.Identity.Storage;
+using AgentCore.Gateway.Identity.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace AgentCore.Gateway.Identity.Seeding;
+
+/// <summary>Creates the development tenants, users and clients that are missing; existing ones are left as they are.</summary>
+internal sealed class DevelopmentSeeder(IServiceScopeFactory scopes, IOptions<DevelopmentSeedOptions> options) : IHostedService
+{
+    public const string ServiceClientId = "agentcore-service";
+    public const string CliClientId = "agentcore-cli";
+    public const string AdminClientId = "agentcore-admin";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdentityStoreDbContext>();
+        var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<UserAccount>>();
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        var seed = options.Value;
+
+        await AddTenantAsync(db, "acme", "Acme Corporation", cancellationToken);
+        await AddTenantAsync(db, "globex", "Globex Corporation", cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await AddUserAsync(db, hasher, "alice", "acme", seed.AlicePassword, ["agent-operator"], cancellationToken);
+        await AddUserAsync(db, hasher, "bob", "globex", seed.BobPassword, [], cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var service = Confidential(ServiceClientId, "AgentCore service", seed.ServiceClientSecret,
+            GatewayScopes.AgentsRead, GatewayScopes.AgentsWrite, GatewayScopes.EventsRead);
+        service.Properties[GatewayIdentities.TenantProperty] = JsonSerializer.SerializeToElement("acme");
+        await AddClientAsync(applications, service, cancellationToken);
+        await AddClientAsync(applications, Confidential(AdminClientId, "AgentCore administration", seed.AdminClientSecret,
+            GatewayScopes.AuditRead, GatewayScopes.GatewayAdmin), cancellationToken);
+        await AddClientAsync(applications, Cli(), cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static OpenIddictApplicationDescriptor Confidential(string clientId, string name, string secret, params string[] scopes)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientSecret = secret,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = name,
+            Permissions =
+            {
+                Permissions.Endpoints.Token,
+                Permissions.Endpoints.Introspection,
+                Permissions.Endpoints.Revocation,
+                Permissions.GrantTypes.ClientCredentials,
+            },
+        };
+        foreach (var scope in scopes)
+        {
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
+        }
+
+        return descriptor;
+    }
+
+    private static OpenIddictApplicationDescriptor Cli()
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = CliClientId,
+            ClientType = ClientTypes.Public,
+            ConsentType = ConsentTypes.Implicit,
+            DisplayName = "AgentCore CLI",
+            RedirectUris = { new Uri("http://127.0.0.1/callback") },
+            PostLogoutRedirectUris = { new Uri("http://127.0.0.1/logged-out") },
+            Permissions =
+            {
+                Permissions.Endpoints.Authorization,
+                Permissions.Endpoints.Token,
+                Permissions.Endpoints.EndSession,
+                Permissions.Endpoints.Revocation,
+                Permissions.GrantTypes.AuthorizationCode,
+                Permissions.GrantTypes.RefreshToken,
+                Permissions.GrantTypes.Password,
+                Permissions.ResponseTypes.Code,
+                Permissions.Scopes.Profile,
+                Permissions.Prefixes.Scope + GatewayScopes.AgentsRead,
+                Permissions.Prefixes.Scope + GatewayScopes.AgentsWrite,
+                Permissions.Prefixes.Scope + GatewayScopes.EventsRead,
+            },
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        return descriptor;
+    }
+
+    private static async Task AddClientAsync(IOpenIddictApplicationManager applications, OpenIddictApplicationDescriptor descriptor, CancellationToken cancellationToken)
+    {
+        if (await applications.FindByClientIdAsync(descriptor.ClientId!, cancellationToken) is null)
+        {
+            await applications.CreateAsync(descriptor, cancellationToken);
+        }
+    }
+
+    private static async Task AddTenantAsync(IdentityStoreDbContext db, string id, string name, CancellationToken cancellationToken)
+    {
+        if (!await db.Tenants.AnyAsync(tenant => tenant.Id == id, cancellationToken))
+        {
+            db.Tenants.Add(new Tenant { Id = id, DisplayName = name });
+        }
+    }
+
+    private static async Task AddUserAsync(
+        IdentityStoreDbContext db, IPasswordHasher<UserAccount> hasher, string userName, string tenantId, string password, List<string> roles, CancellationToken cancellationToken)
+    {
+        if (await db.Users.AnyAsync(user => user.UserName == userName, cancellationToken))
+        {
+            return;
+        }
+
+        var user = new UserAccount { Id = Guid.NewGuid().ToString("D"), UserName = userName, TenantId = tenantId, PasswordHash = string.Empty, Roles = roles };
+        user.PasswordHash = hasher.HashPassword(user, password);
+        db.Users.Add(user);
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+using OpenIddict.Validation;
+
+namespace AgentCore.Gateway.Identity.SigningKeys;
+
+/// <summary>The keys in force: the one that signs first, then the others that are only published.</summary>
+internal sealed record KeySet(IReadOnlyList<SigningCredentials> Signing, IReadOnlyList<EncryptingCredentials> Encryption, string Fingerprint)
+{
+    public static readonly KeySet Empty = new([], [], string.Empty);
+}
+
+/// <summary>
+/// Feeds the current key set into OpenIddict's server and validation options. OpenIddict reads its credentials from
+/// options, so a new key set raises the options' change token: <see cref="IOptionsMonitor{TOptions}"/> then rebuilds
+/// them, and the next request signs and publishes with the new set, without a restart.
+/// </summary>
+internal sealed class SigningKeyRing :
+    IConfigureOptions<OpenIddictServerOptions>,
+    IOptionsChangeTokenSource<OpenIddictServerOptions>,
+    IOptionsChangeTokenSource<OpenIddictValidationOptions>,
+    IDisposable
+{
+    private readonly Lock gate = new();
+    private CancellationTokenSource changed = new();
+
+    public KeySet Current { get; private set; } = KeySet.Empty;
+
+    public string? Name => Options.DefaultName;
+
+    public void Update(KeySet keys)
+    {
+        CancellationTokenSource previous;
+        lock (gate)
+        {
+            if (keys.Fingerprint == Current.Fingerprint)
+            {
+                return;
+            }
+
+            Current = keys;
+            previous = changed;
+            changed = new CancellationTokenSource();
+        }
+
+        previous.Cancel();
+        previous.Dispose();
+    }
+
+    public IChangeToken GetChangeToken()
+    {
+        lock (gate)
+        {
+            return new CancellationChangeToken(changed.Token);
+        }
+    }
+
+    public void Dispose() => changed.Dispose();
+
+    public void Configure(OpenIddictServerOptions options)
+    {
+        var keys = Current;
+        options.SigningCredentials.AddRange(keys.Signing);
+        options.EncryptionCredentials.AddRange(keys.Encryption);
+    }
+}

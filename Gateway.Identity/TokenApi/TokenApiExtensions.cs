@@ -1,0 +1,20 @@
+namespace AgentCore.Gateway.Identity.TokenApi;
+
+internal static class TokenApiExtensions
+{
+    public static IHostApplicationBuilder AddTokenApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TokenEndpointOptions>()
+            .Bind(builder.Configuration.GetSection(TokenEndpointOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return builder;
+    }
+
+    /// <summary>Body limits, JSON bodies and the error envelope for the token endpoints; before rate limiting and OpenIddict.</summary>
+    public static WebApplication UseTokenApi(this WebApplication app)
+    {
+        app.UseMiddleware<TokenRequestMiddleware>();
+        return app;
+    }
+}
