@@ -3,6 +3,7 @@ using AgentCore.Gateway.Realtime.Authentication;
 using AgentCore.Gateway.Realtime.Hubs;
 using AgentCore.Gateway.Realtime.WebSockets;
 using AgentCore.Gateway.ServiceDefaults.Errors;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -19,10 +20,14 @@ internal static class HubExtensions
     public static TBuilder AddAgentHub<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        var redis = builder.Configuration.GetConnectionString(ServiceNames.Redis)
-            ?? throw new InvalidOperationException($"Connection string '{ServiceNames.Redis}' is required.");
-        builder.Services.AddSignalR()
-            .AddStackExchangeRedis(redis, backplane => backplane.Configuration.ChannelPrefix = RedisChannel.Literal("agentcore:signalr"));
+        builder.Services.AddSignalR().AddStackExchangeRedis();
+        builder.Services.AddOptions<RedisOptions>().Configure<IConfiguration>((backplane, configuration) =>
+        {
+            backplane.Configuration = ConfigurationOptions.Parse(configuration.GetConnectionString(ServiceNames.Redis)
+                ?? throw new InvalidOperationException($"Connection string '{ServiceNames.Redis}' is required."));
+            backplane.Configuration.AbortOnConnectFail = false;
+            backplane.Configuration.ChannelPrefix = RedisChannel.Literal("agentcore:signalr");
+        });
         builder.Services.AddSingleton<HubSubscriptions>();
         return builder;
     }

@@ -110,6 +110,8 @@ internal sealed partial class EventStreamEndpoint(
         metrics.Connected(RealtimeTransports.ServerSentEvents);
         var started = Stopwatch.GetTimestamp();
         var reason = "client_gone";
+        var ticks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        using var heartbeat = time.CreateTimer(_ => ticks.Writer.TryWrite(true), null, settings.HeartbeatInterval, settings.HeartbeatInterval);
         try
         {
             var retry = ((long)settings.RetryInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
@@ -132,7 +134,7 @@ internal sealed partial class EventStreamEndpoint(
                 }
             }
 
-            await StreamLiveAsync(response, subscription, lastSent, settings, stop.Token).ConfigureAwait(false);
+            await StreamLiveAsync(response, subscription, lastSent, ticks.Reader, stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -146,10 +148,8 @@ internal sealed partial class EventStreamEndpoint(
         LogStreamEnded(logger, subscription.AgentId, reason);
     }
 
-    private async Task StreamLiveAsync(HttpResponse response, EventSubscription subscription, StreamEventId lastSent, ServerSentEventsOptions settings, CancellationToken stop)
+    private async Task StreamLiveAsync(HttpResponse response, EventSubscription subscription, StreamEventId lastSent, ChannelReader<bool> ticks, CancellationToken stop)
     {
-        var ticks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        using var heartbeat = time.CreateTimer(_ => ticks.Writer.TryWrite(true), null, settings.HeartbeatInterval, settings.HeartbeatInterval);
         Task<bool>? eventsReady = null;
         Task<bool>? tickReady = null;
         while (true)
@@ -164,13 +164,13 @@ internal sealed partial class EventStreamEndpoint(
                 }
             }
 
-            if (ticks.Reader.TryRead(out _))
+            if (ticks.TryRead(out _))
             {
                 await WriteAsync(response, HeartbeatComment, stop).ConfigureAwait(false);
             }
 
             eventsReady ??= subscription.Events.WaitToReadAsync(stop).AsTask();
-            tickReady ??= ticks.Reader.WaitToReadAsync(stop).AsTask();
+            tickReady ??= ticks.WaitToReadAsync(stop).AsTask();
             var ready = await Task.WhenAny(eventsReady, tickReady).ConfigureAwait(false);
             if (!await ready.ConfigureAwait(false))
             {

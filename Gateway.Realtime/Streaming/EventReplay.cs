@@ -7,7 +7,7 @@ namespace AgentCore.Gateway.Realtime.Streaming;
 
 /// <summary>Where a client's last seen event id stands against what the stream still holds.</summary>
 /// <param name="IsAhead">The id is later than any id the stream ever issued: forged, or from before a Redis reset.</param>
-/// <param name="HasGap">Events after the id were already trimmed by retention: the replay cannot be complete.</param>
+/// <param name="HasGap">Events after the id may already have been trimmed by retention: the replay may be incomplete.</param>
 /// <param name="OldestAvailable">The oldest id the stream still holds, when it holds any.</param>
 internal sealed record ReplayPosition(bool IsAhead, bool HasGap, string? OldestAvailable);
 
@@ -28,13 +28,16 @@ internal sealed class EventReplay(IConnectionMultiplexer redis, IOptions<EventSt
 
         var fields = info.ToDictionary();
         var lastGenerated = StreamEventId.Parse(fields["last-generated-id"].ToString());
+        var oldest = fields.TryGetValue("first-entry", out var first) && !first.IsNull ? first[0].ToString() : null;
 
-        // Redis 7 records the greatest id retention (or XDEL) removed: anything after lastSeen up to it is gone.
+        // Trimming (MAXLEN, MINID) leaves no record of what it removed, and XDEL only records its greatest id. When the
+        // client's last event is older than everything left, the stream can no longer prove nothing after it was trimmed,
+        // so that counts as a gap: a false alarm costs the client a resync, a missed one would cost it events.
         var maxDeleted = fields.TryGetValue("max-deleted-entry-id", out var deleted) && StreamEventId.TryParse(deleted.ToString(), out var id)
             ? id
             : StreamEventId.Zero;
-        var oldest = fields.TryGetValue("first-entry", out var first) && !first.IsNull ? first[0].ToString() : null;
-        return new ReplayPosition(lastSeen > lastGenerated, lastSeen < maxDeleted, oldest);
+        var olderThanRetained = oldest is null ? lastSeen < lastGenerated : lastSeen < StreamEventId.Parse(oldest);
+        return new ReplayPosition(lastSeen > lastGenerated, olderThanRetained || lastSeen < maxDeleted, oldest);
     }
 
     /// <summary>The events after <paramref name="lastSeen"/>, oldest first, page by page.</summary>

@@ -244,12 +244,28 @@ internal sealed partial class WebSocketSession : IDisposable
                 sendLock.Release();
             }
 
-            // Wait for the client's close frame, so the client reads the status before the TCP connection ends.
+            // Wait for the client's close frame, so the client reads the status before the TCP connection ends. When the
+            // receive loop already stopped (an oversized message), unread input is drained: closing a socket with unread
+            // data resets it, and the reset would destroy the close frame on its way to the client.
             await receiving.WaitAsync(timeout.Token).ConfigureAwait(false);
+            await DrainUntilCloseAsync(socket, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
             LogCloseHandshakeFailed(logger, reason.Reason);
+        }
+    }
+
+    private static async Task DrainUntilCloseAsync(WebSocket socket, CancellationToken cancellationToken)
+    {
+        var scratch = new byte[1024];
+        while (socket.State == WebSocketState.CloseSent)
+        {
+            var received = await socket.ReceiveAsync(scratch.AsMemory(), cancellationToken).ConfigureAwait(false);
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
         }
     }
 
