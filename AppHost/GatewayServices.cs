@@ -28,6 +28,7 @@ internal static class GatewayServices
 
         var realtime = builder.AddProject<Projects.Gateway_Realtime>(ServiceNames.Realtime)
             .WithIssuer(issuer)
+            .WithReference(identity)
             .WithDependency(infrastructure.Redis)
             .WithHttpHealthCheck("/health");
 
