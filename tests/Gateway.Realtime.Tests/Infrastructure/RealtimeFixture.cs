@@ -15,10 +15,10 @@ namespace AgentCore.Gateway.Realtime.Tests.Infrastructure;
 public sealed class RealtimeFixture : IAsyncLifetime
 {
     private RedisServer? redis;
-    private TokenServer? tokens;
+    private GatewayTokenServer? tokens;
     private IHost? producer;
 
-    internal TokenServer Tokens => tokens!;
+    internal GatewayTokenServer Tokens => tokens!;
 
     internal IAgentEventPublisher Publisher => producer!.Services.GetRequiredService<IAgentEventPublisher>();
 
@@ -27,7 +27,7 @@ public sealed class RealtimeFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         redis = await RedisServer.StartAsync();
-        tokens = await TokenServer.StartAsync();
+        tokens = await GatewayTokenServer.StartAsync();
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{ServiceNames.Redis}"] = redis.ConnectionString });
         builder.AddGatewayRedis();
@@ -42,7 +42,7 @@ public sealed class RealtimeFixture : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             [$"ConnectionStrings:{ServiceNames.Redis}"] = redis!.ConnectionString,
-            [GatewayTokens.IssuerConfigurationKey] = TokenServer.Issuer,
+            [GatewayTokens.IssuerConfigurationKey] = GatewayTokenServer.Issuer,
             ["GatewayJwt:MetadataAddress"] = tokens!.MetadataAddress,
             ["Realtime:EventStream:ReadBlockTimeout"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",

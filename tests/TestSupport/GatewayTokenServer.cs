@@ -10,13 +10,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace AgentCore.Gateway.Realtime.Tests.Infrastructure;
+namespace AgentCore.Gateway.TestSupport;
 
 /// <summary>
-/// Stands in for Identity, which cannot run here without its database: a discovery document and JWKS on loopback,
-/// and RS256 <c>at+jwt</c> access tokens signed with the key it publishes.
+/// Stands in for Identity in service tests and benchmarks: a discovery document and JWKS on a free loopback port, and
+/// RS256 <c>at+jwt</c> access tokens (RFC 9068) signed with the key it publishes. Point a backend at it with
+/// <c>GatewayJwt:MetadataAddress</c> = <see cref="MetadataAddress"/> and <c>Gateway:Issuer</c> = <see cref="Issuer"/>.
 /// </summary>
-internal sealed class TokenServer : IAsyncDisposable
+public sealed class GatewayTokenServer : IAsyncDisposable
 {
     public const string Issuer = "http://gateway.test/";
 
@@ -24,20 +25,20 @@ internal sealed class TokenServer : IAsyncDisposable
     private readonly RSA foreignKey = RSA.Create(2048);
     private readonly WebApplication app;
 
-    private TokenServer(WebApplication app)
+    private GatewayTokenServer(WebApplication app)
     {
         this.app = app;
     }
 
     public string MetadataAddress { get; private set; } = string.Empty;
 
-    public static async Task<TokenServer> StartAsync()
+    public static async Task<GatewayTokenServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var server = new TokenServer(app);
+        var server = new GatewayTokenServer(app);
         var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(server.signingKey.ExportParameters(false)) { KeyId = "test-key" });
         app.MapGet("/.well-known/openid-configuration", (HttpContext context) => Results.Json(new Dictionary<string, object>
         {
@@ -51,7 +52,10 @@ internal sealed class TokenServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>A valid access token for <paramref name="tenantId"/> with <paramref name="scope"/>.</summary>
+    /// <summary>
+    /// An access token for <paramref name="tenantId"/> with <paramref name="scope"/>; with <paramref name="signedByStranger"/>
+    /// it is signed by a key the server does not publish, as a forgery would be.
+    /// </summary>
     public string CreateToken(string tenantId, string scope = GatewayScopes.EventsRead, DateTimeOffset? expires = null, bool signedByStranger = false)
     {
         var key = new RsaSecurityKey(signedByStranger ? foreignKey : signingKey) { KeyId = "test-key" };
