@@ -21,6 +21,12 @@ internal sealed class InfrastructureOptions
     /// </summary>
     public bool Ephemeral { get; set; }
 
+    /// <summary>
+    /// The folder holding the PostgreSQL server binaries (<c>postgres</c>, <c>initdb</c>). Default: unset, which searches
+    /// PATH and the usual install locations (<c>/usr/lib/postgresql/*/bin</c>, Homebrew, <c>/usr/pgsql-*</c>).
+    /// </summary>
+    public string? PostgresBinDirectory { get; set; }
+
     /// <summary>The OS user the PostgreSQL server runs as when the AppHost runs as root. Default: <c>postgres</c>.</summary>
     public string PostgresOsUser { get; set; } = "postgres";
 

@@ -17,9 +17,10 @@ internal static class LocalInfrastructure
 
     public static GatewayInfrastructure Add(IDistributedApplicationBuilder builder, InfrastructureOptions options)
     {
-        var postgresBin = PostgresBinaries.FindDirectory() ?? throw new InfrastructureUnavailableException(
-            "Infrastructure:Mode=local needs the PostgreSQL server binaries (postgres, initdb), and none were found on PATH " +
-            "or under /usr/lib/postgresql. Install them (Debian/Ubuntu: 'sudo apt-get install postgresql'; macOS: " +
+        var postgresBin = PostgresBinaries.FindDirectory(options.PostgresBinDirectory) ?? throw new InfrastructureUnavailableException(
+            "Infrastructure:Mode=local needs the PostgreSQL server binaries (postgres, initdb), and none were found " +
+            (options.PostgresBinDirectory is null ? "on PATH or under /usr/lib/postgresql" : $"in Infrastructure:PostgresBinDirectory ({options.PostgresBinDirectory})") +
+            ". Install them (Debian/Ubuntu: 'sudo apt-get install postgresql'; macOS: " +
             "'brew install postgresql@16'), start Docker and use Infrastructure:Mode=containers, or point " +
             "Infrastructure:Mode=external at running servers.");
         var data = LocalDataDirectory.Prepare(options);

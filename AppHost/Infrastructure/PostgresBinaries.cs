@@ -3,9 +3,17 @@ namespace AgentCore.Gateway.AppHost.Infrastructure;
 /// <summary>Finds the PostgreSQL server binaries (<c>postgres</c> and <c>initdb</c>) on this machine.</summary>
 internal static class PostgresBinaries
 {
-    /// <summary>The folder holding both <c>postgres</c> and <c>initdb</c>, newest version first; null when none is installed.</summary>
-    public static string? FindDirectory()
+    /// <summary>
+    /// The folder holding both <c>postgres</c> and <c>initdb</c>: <paramref name="configured"/> when given (and only if it
+    /// holds them), otherwise the first found on PATH or in the usual locations, newest version first; null when none is.
+    /// </summary>
+    public static string? FindDirectory(string? configured = null)
     {
+        if (configured is not null)
+        {
+            return Exists(configured, "postgres") && Exists(configured, "initdb") ? configured : null;
+        }
+
         var candidates = new List<string>();
         candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
         candidates.AddRange(VersionedDirectories("/usr/lib/postgresql", "bin"));

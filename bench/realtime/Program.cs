@@ -8,12 +8,15 @@ using AgentCore.Gateway.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
-// Usage: dotnet run -c Release --project bench/realtime -- [idle connections] [subscribers] [burst events] [paced events]
+// Usage: dotnet run -c Release --project bench/realtime -- [idle connections] [subscribers] [burst events] [paced events] [paced events/s] [server|workstation GC]
 var idleConnections = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
 var subscriberCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000;
 var burstEvents = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000;
 var pacedEvents = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 500;
+var pacedRate = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 5;
+var serverGc = args.Length <= 5 || args[5] != "workstation";
 var realtimeAssembly = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../Gateway.Realtime/bin/Release/net10.0/AgentCore.Gateway.Realtime.dll"));
 
 await using var redis = await RedisServer.StartAsync();
@@ -24,9 +27,10 @@ using var realtime = await RealtimeProcess.StartAsync(realtimeAssembly, redis, t
     // Idle bench clients do not answer heartbeats; the queue is sized for bursts a 2-core box delivers late.
     ["Realtime__WebSockets__HeartbeatTimeout"] = "01:00:00",
     ["Realtime__WebSockets__SendQueueCapacity"] = "8192",
+    ["DOTNET_gcServer"] = serverGc ? "1" : "0",
 });
 var token = tokens.CreateToken("bench-tenant", expires: DateTimeOffset.UtcNow.AddHours(2));
-Console.WriteLine($"Realtime at {realtime.Address}, redis at {redis.Port}");
+Console.WriteLine($"Realtime at {realtime.Address} ({(serverGc ? "server" : "workstation")} GC), redis at {redis.Port}");
 
 // 1. Idle connections and memory per connection.
 await Task.Delay(TimeSpan.FromSeconds(3));
@@ -72,7 +76,7 @@ for (var batch = 0; batch < subscriberCount; batch += 100)
 }
 
 var producerBuilder = Host.CreateApplicationBuilder();
-producerBuilder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
+producerBuilder.Logging.SetMinimumLevel(LogLevel.Warning);
 producerBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = redis.ConnectionString });
 producerBuilder.AddGatewayRedis();
 producerBuilder.AddAgentEventPublisher();
@@ -95,7 +99,7 @@ var burstSeconds = Stopwatch.GetElapsedTime(burstStart, subscribers.Max(subscrib
 Console.WriteLine($"burst: {burstEvents} events x {subscribers.Count} subscribers: {delivered} delivered in {burstSeconds:F2} s = {delivered / burstSeconds:F0} events/s; " +
     $"latency under burst p50 {Percentile(subscribers, 0.50):F1} ms p99 {Percentile(subscribers, 0.99):F1} ms; cut off: {subscribers.Count(subscriber => subscriber.ClosedByServer)}");
 
-// 3. Latency at a steady rate (50 events/s, each to every subscriber).
+// 3. Latency at a steady rate below the burst capacity, each event to every subscriber.
 foreach (var subscriber in subscribers)
 {
     subscriber.Reset();
@@ -104,11 +108,11 @@ foreach (var subscriber in subscribers)
 for (var index = 0; index < pacedEvents; index++)
 {
     await Publish();
-    await Task.Delay(TimeSpan.FromMilliseconds(20));
+    await Task.Delay(TimeSpan.FromSeconds(1.0 / pacedRate));
 }
 
 await WaitForAsync(subscribers, pacedEvents);
-Console.WriteLine($"paced: {pacedEvents} events at 50/s x {subscribers.Count} subscribers: {subscribers.Sum(subscriber => subscriber.Received)} delivered; " +
+Console.WriteLine($"paced: {pacedEvents} events at {pacedRate}/s x {subscribers.Count} subscribers: {subscribers.Sum(subscriber => subscriber.Received)} delivered; " +
     $"publish->receive p50 {Percentile(subscribers, 0.50):F1} ms p99 {Percentile(subscribers, 0.99):F1} ms max {Percentile(subscribers, 1.0):F1} ms");
 
 foreach (var subscriber in subscribers)
