@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Realtime.Authentication;
 using AgentCore.Gateway.Realtime.Streaming;
@@ -21,13 +20,14 @@ internal sealed class AgentsHub(
     AgentTenants agents,
     ConnectionAudit audit,
     RealtimeMetrics metrics,
-    IOptions<AgentWebSocketOptions> options) : Hub
+    IOptions<AgentWebSocketOptions> options,
+    TimeProvider time) : Hub
 {
     private const string StartedKey = "started";
 
     public override Task OnConnectedAsync()
     {
-        Context.Items[StartedKey] = Stopwatch.GetTimestamp();
+        Context.Items[StartedKey] = time.GetTimestamp();
         if (Context.GetHttpContext() is { } http)
         {
             audit.Connected(http, RealtimeTransports.SignalR, agentId: null);
@@ -40,8 +40,8 @@ internal sealed class AgentsHub(
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         subscriptions.RemoveConnection(Context.ConnectionId);
-        var started = Context.Items.TryGetValue(StartedKey, out var value) && value is long timestamp ? timestamp : Stopwatch.GetTimestamp();
-        metrics.Disconnected(RealtimeTransports.SignalR, Stopwatch.GetElapsedTime(started), exception is null ? "closed" : "error");
+        var started = Context.Items.TryGetValue(StartedKey, out var value) && value is long timestamp ? timestamp : time.GetTimestamp();
+        metrics.Disconnected(RealtimeTransports.SignalR, time.GetElapsedTime(started), exception is null ? "closed" : "error");
         return base.OnDisconnectedAsync(exception);
     }
 

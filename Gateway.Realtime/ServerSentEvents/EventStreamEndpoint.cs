@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -108,7 +107,7 @@ internal sealed partial class EventStreamEndpoint(
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         audit.Connected(context, RealtimeTransports.ServerSentEvents, subscription.AgentId);
         metrics.Connected(RealtimeTransports.ServerSentEvents);
-        var started = Stopwatch.GetTimestamp();
+        var started = time.GetTimestamp();
         var reason = "client_gone";
         var ticks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         using var heartbeat = time.CreateTimer(_ => ticks.Writer.TryWrite(true), null, settings.HeartbeatInterval, settings.HeartbeatInterval);
@@ -142,7 +141,7 @@ internal sealed partial class EventStreamEndpoint(
         }
         finally
         {
-            metrics.Disconnected(RealtimeTransports.ServerSentEvents, Stopwatch.GetElapsedTime(started), reason);
+            metrics.Disconnected(RealtimeTransports.ServerSentEvents, time.GetElapsedTime(started), reason);
         }
 
         LogStreamEnded(logger, subscription.AgentId, reason);

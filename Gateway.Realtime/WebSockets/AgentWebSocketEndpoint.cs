@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Realtime.Authentication;
 using AgentCore.Gateway.Realtime.Streaming;
@@ -70,7 +69,7 @@ internal sealed partial class AgentWebSocketEndpoint(
         var subscription = new EventSubscription(tenantId, agentId, eventTypes: [], settings.SendQueueCapacity);
         using var session = new WebSocketSession(subscription, context.User.TokenExpiresAt(), settings, time, metrics, logger);
         fanOut.Add(subscription);
-        var started = Stopwatch.GetTimestamp();
+        var started = time.GetTimestamp();
         var reason = RealtimeCloseStatus.ClientGone;
         try
         {
@@ -83,7 +82,7 @@ internal sealed partial class AgentWebSocketEndpoint(
             }
             finally
             {
-                metrics.Disconnected(RealtimeTransports.WebSocket, Stopwatch.GetElapsedTime(started), reason.Tag);
+                metrics.Disconnected(RealtimeTransports.WebSocket, time.GetElapsedTime(started), reason.Tag);
             }
         }
         finally
