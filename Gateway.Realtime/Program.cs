@@ -2,6 +2,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayRedis();
+builder.AddAuditTrail();
 builder.AddRealtimeAuthentication();
 builder.AddRealtimeTelemetry();
 builder.AddEventStreaming();

@@ -11,7 +11,7 @@ internal static class RealtimeAuthenticationExtensions
 
     /// <summary>
     /// Gateway JWT validation (the token may also come as <c>access_token</c> on WebSocket and hub handshakes), the
-    /// <see cref="EventsReadPolicy"/>, and auditing of every connection decision.
+    /// <see cref="EventsReadPolicy"/>, and auditing of every connection decision. Needs <c>AddAuditTrail</c>.
     /// </summary>
     public static TBuilder AddRealtimeAuthentication<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -22,7 +22,6 @@ internal static class RealtimeAuthenticationExtensions
                 .RequireAuthenticatedUser()
                 .RequireClaim(GatewayClaims.TenantId)
                 .RequireScope(GatewayScopes.EventsRead));
-        builder.AddAuditTrail();
         builder.Services.AddSingleton<ConnectionAudit>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
         return builder;
