@@ -33,6 +33,7 @@ internal static class GatewayServices
         var realtime = builder.AddProject<Projects.Gateway_Realtime>(ServiceNames.Realtime)
             .WithIssuer(issuer)
             .WithEdgeTrust(edgeTrustKey)
+            .WithReference(identity)
             .WithDependency(infrastructure.Redis)
             .WithHttpHealthCheck("/health");
 

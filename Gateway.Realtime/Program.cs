@@ -2,10 +2,21 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayRedis();
+builder.AddAuditTrail();
+builder.AddRealtimeAuthentication();
+builder.AddRealtimeTelemetry();
+builder.AddEventStreaming();
+builder.AddAgentWebSockets();
+builder.AddAgentEventStream();
+builder.AddAgentHub();
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseRealtimeAuthentication();
 app.MapDefaultEndpoints();
+app.MapAgentWebSockets();
+app.MapAgentEventStream();
+app.MapAgentHub();
 
 app.Run();

@@ -79,6 +79,35 @@ public static class GatewayJwtExtensions
         return builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
     }
 
+    /// <summary>
+    /// Also accepts the token from the <c>access_token</c> query parameter, only on requests under <paramref name="paths"/>
+    /// and only when no <c>Authorization</c> header is sent: browsers cannot set headers on WebSocket (or SignalR) handshakes.
+    /// The query string then holds a credential: never log it.
+    /// </summary>
+    public static AuthenticationBuilder AcceptAccessTokenQueryParameter(this AuthenticationBuilder authentication, params PathString[] paths)
+    {
+        authentication.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, bearer =>
+        {
+            var previous = bearer.Events.OnMessageReceived;
+            bearer.Events.OnMessageReceived = async context =>
+            {
+                await previous(context).ConfigureAwait(false);
+                var request = context.Request;
+                if (context.Token is null
+                    && string.IsNullOrEmpty(request.Headers.Authorization)
+                    && paths.Any(path => request.Path.StartsWithSegments(path))
+                    && request.Query.TryGetValue(AccessTokenQueryParameter, out var token))
+                {
+                    context.Token = token.ToString();
+                }
+            };
+        });
+        return authentication;
+    }
+
+    /// <summary>The query parameter <see cref="AcceptAccessTokenQueryParameter"/> reads (RFC 6750 section 2.3).</summary>
+    public const string AccessTokenQueryParameter = "access_token";
+
     /// <summary>Requires <paramref name="scope"/> among the space-separated values of the token's <c>scope</c> claim.</summary>
     public static AuthorizationPolicyBuilder RequireScope(this AuthorizationPolicyBuilder policy, string scope) =>
         policy.RequireAssertion(context => context.User.HasScope(scope));

@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Realtime.Authentication;
+using AgentCore.Gateway.Realtime.Streaming;
+using AgentCore.Gateway.Realtime.Telemetry;
+using AgentCore.Gateway.ServiceDefaults.Errors;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace AgentCore.Gateway.Realtime.ServerSentEvents;
+
+/// <summary>
+/// <c>GET /api/v1/events/stream?agent_id=…&amp;types=…</c>: the caller's tenant's events as Server-Sent Events.
+/// With <c>Last-Event-ID</c> it replays what the client missed from the stream, then goes live without gap or
+/// duplicate: it subscribes to live events first (they queue), replays, and then skips queued events the replay
+/// already sent, by id order. A malformed id, or one ahead of the stream, is refused with 400; when retention already
+/// trimmed events after the id, the stream starts with a <c>gap</c> event and replays what is left.
+/// </summary>
+internal sealed partial class EventStreamEndpoint(
+    EventFanOut fanOut,
+    EventReplay replay,
+    AgentTenants agents,
+    ConnectionAudit audit,
+    RealtimeMetrics metrics,
+    IOptions<ServerSentEventsOptions> options,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<EventStreamEndpoint> logger)
+{
+    private const string LastEventIdHeader = "Last-Event-ID";
+
+    private static readonly byte[] HeartbeatComment = ": heartbeat\n\n"u8.ToArray();
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var agentId = context.Request.Query["agent_id"].ToString() is { Length: > 0 } agent ? agent : null;
+        var types = context.Request.Query["types"].SelectMany(value => (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+        if (types.FirstOrDefault(type => !AgentEventTypes.All.Contains(type)) is { } unknown)
+        {
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, $"Unknown event type '{unknown}'.",
+                new Dictionary<string, object?> { ["supported_types"] = AgentEventTypes.All.ToArray() }).ConfigureAwait(false);
+            return;
+        }
+
+        var lastEventIdHeader = context.Request.Headers[LastEventIdHeader].ToString();
+        StreamEventId? lastSeen = null;
+        if (lastEventIdHeader.Length > 0)
+        {
+            if (!StreamEventId.TryParse(lastEventIdHeader, out var parsed))
+            {
+                await ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest,
+                    "Last-Event-ID must be an event id from this stream, such as 1735689600000-0.").ConfigureAwait(false);
+                return;
+            }
+
+            lastSeen = parsed;
+        }
+
+        var tenantId = context.User.TenantId();
+        if (agentId is not null && await agents.BelongsToAnotherTenantAsync(agentId, tenantId).ConfigureAwait(false))
+        {
+            audit.Rejected(context, "agent_of_another_tenant", agentId);
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.AuthorizationDenied, "The agent does not belong to the caller's tenant.").ConfigureAwait(false);
+            return;
+        }
+
+        var settings = options.Value;
+        var subscription = new EventSubscription(tenantId, agentId, types.Length > 0 ? types : null, settings.QueueCapacity);
+
+        // Live events queue from here on, before the replay reads the stream: that ordering is what leaves no gap.
+        fanOut.Add(subscription);
+        try
+        {
+            var position = lastSeen is { } id ? await replay.LocateAsync(id).ConfigureAwait(false) : null;
+            if (position is { IsAhead: true })
+            {
+                await ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest,
+                    "Last-Event-ID is later than any event of this stream; reconnect without it.",
+                    new Dictionary<string, object?> { ["last_event_id"] = lastEventIdHeader }).ConfigureAwait(false);
+                return;
+            }
+
+            await StreamAsync(context, subscription, lastSeen, position, settings).ConfigureAwait(false);
+        }
+        finally
+        {
+            fanOut.Remove(subscription);
+            subscription.Dispose();
+        }
+    }
+
+    private async Task StreamAsync(HttpContext context, EventSubscription subscription, StreamEventId? lastSeen, ReplayPosition? position, ServerSentEventsOptions settings)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping, subscription.CutOff);
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        if (HttpProtocol.IsHttp11(context.Request.Protocol))
+        {
+            response.Headers.Connection = "keep-alive";
+        }
+
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        audit.Connected(context, RealtimeTransports.ServerSentEvents, subscription.AgentId);
+        metrics.Connected(RealtimeTransports.ServerSentEvents);
+        var started = time.GetTimestamp();
+        var reason = "client_gone";
+        var ticks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        using var heartbeat = time.CreateTimer(_ => ticks.Writer.TryWrite(true), null, settings.HeartbeatInterval, settings.HeartbeatInterval);
+        try
+        {
+            var retry = ((long)settings.RetryInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+            await WriteAsync(response, Encoding.UTF8.GetBytes($"retry: {retry}\n\n"), stop.Token).ConfigureAwait(false);
+            var lastSent = lastSeen ?? StreamEventId.Zero;
+            if (lastSeen is { } after)
+            {
+                if (position is { HasGap: true })
+                {
+                    await WriteAsync(response, GapEvent(after, position.OldestAvailable), stop.Token).ConfigureAwait(false);
+                }
+
+                await foreach (var missed in replay.ReadAfterAsync(after, stop.Token).ConfigureAwait(false))
+                {
+                    lastSent = missed.Id;
+                    if (subscription.Accepts(missed))
+                    {
+                        await WriteEventAsync(response, missed, stop.Token).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            await StreamLiveAsync(response, subscription, lastSent, ticks.Reader, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            reason = subscription.IsCutOff ? "slow_consumer" : lifetime.ApplicationStopping.IsCancellationRequested ? "server_stopping" : "client_gone";
+        }
+        finally
+        {
+            metrics.Disconnected(RealtimeTransports.ServerSentEvents, time.GetElapsedTime(started), reason);
+        }
+
+        LogStreamEnded(logger, subscription.AgentId, reason);
+    }
+
+    private async Task StreamLiveAsync(HttpResponse response, EventSubscription subscription, StreamEventId lastSent, ChannelReader<bool> ticks, CancellationToken stop)
+    {
+        Task<bool>? eventsReady = null;
+        Task<bool>? tickReady = null;
+        while (true)
+        {
+            while (subscription.Events.TryRead(out var live))
+            {
+                // Anything up to the last replayed id was already sent by the replay.
+                if (live.Id > lastSent)
+                {
+                    lastSent = live.Id;
+                    await WriteEventAsync(response, live, stop).ConfigureAwait(false);
+                }
+            }
+
+            if (ticks.TryRead(out _))
+            {
+                await WriteAsync(response, HeartbeatComment, stop).ConfigureAwait(false);
+            }
+
+            eventsReady ??= subscription.Events.WaitToReadAsync(stop).AsTask();
+            tickReady ??= ticks.WaitToReadAsync(stop).AsTask();
+            var ready = await Task.WhenAny(eventsReady, tickReady).ConfigureAwait(false);
+            if (!await ready.ConfigureAwait(false))
+            {
+                stop.ThrowIfCancellationRequested();
+                return;
+            }
+
+            if (ready == eventsReady)
+            {
+                eventsReady = null;
+            }
+            else
+            {
+                tickReady = null;
+            }
+        }
+    }
+
+    private async Task WriteEventAsync(HttpResponse response, StreamEvent streamEvent, CancellationToken cancellationToken)
+    {
+        await WriteAsync(response, streamEvent.ServerSentEvent, cancellationToken).ConfigureAwait(false);
+        metrics.Sent(RealtimeTransports.ServerSentEvents);
+    }
+
+    /// <summary>Writes and flushes at once, so that neither Kestrel nor a proxy holds an event back.</summary>
+    private static async Task WriteAsync(HttpResponse response, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        await response.Body.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static byte[] GapEvent(StreamEventId lastSeen, string? oldestAvailable)
+    {
+        var data = JsonSerializer.Serialize(new Dictionary<string, string?>
+        {
+            ["last_event_id"] = lastSeen.ToString(),
+            ["oldest_available_id"] = oldestAvailable,
+            ["message"] = "Events after last_event_id were trimmed by retention; the replay that follows is incomplete.",
+        });
+        return Encoding.UTF8.GetBytes($"event: gap\ndata: {data}\n\n");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event stream (agent {AgentId}) ended: {Reason}")]
+    private static partial void LogStreamEnded(ILogger logger, string? agentId, string reason);
+}

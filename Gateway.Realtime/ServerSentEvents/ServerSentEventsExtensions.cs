@@ -1,0 +1,26 @@
+using AgentCore.Gateway.Realtime.ServerSentEvents;
+
+namespace Microsoft.Extensions.Hosting;
+
+internal static class ServerSentEventsExtensions
+{
+    public static TBuilder AddAgentEventStream<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<ServerSentEventsOptions>()
+            .Bind(builder.Configuration.GetSection(ServerSentEventsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<EventStreamEndpoint>();
+        return builder;
+    }
+
+    /// <summary><c>/api/v1/events/stream</c>, for callers with <c>events.read</c> (token in the Authorization header only).</summary>
+    public static WebApplication MapAgentEventStream(this WebApplication app)
+    {
+        app.MapGet("/api/v1/events/stream", (HttpContext context, EventStreamEndpoint endpoint) => endpoint.HandleAsync(context))
+            .RequireAuthorization(RealtimeAuthenticationExtensions.EventsReadPolicy)
+            .WithName("AgentEventStream");
+        return app;
+    }
+}

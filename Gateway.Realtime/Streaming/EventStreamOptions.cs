@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AgentCore.Gateway.Realtime.Streaming;
+
+/// <summary>The <c>Realtime:EventStream</c> configuration section: how this instance reads and replays the agent-events stream.</summary>
+internal sealed class EventStreamOptions
+{
+    public const string SectionName = "Realtime:EventStream";
+
+    /// <summary>How long one blocking <c>XREAD</c> waits for new events before it is issued again. Default: 5 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan ReadBlockTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most events one <c>XREAD</c> returns. Default: 512.</summary>
+    [Range(1, 100_000)]
+    public int ReadBatchSize { get; set; } = 512;
+
+    /// <summary>How long the reader waits before retrying after Redis failed. Default: 1 s.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Events one <c>XRANGE</c> page of a replay holds. Default: 500.</summary>
+    [Range(1, 100_000)]
+    public int ReplayPageSize { get; set; } = 500;
+
+    /// <summary>Agents whose tenant this instance remembers locally before it starts over. Default: 100,000.</summary>
+    [Range(1, 10_000_000)]
+    public int AgentCacheCapacity { get; set; } = 100_000;
+}

@@ -1,0 +1,25 @@
+using AgentCore.Gateway.Realtime.Streaming;
+
+namespace Microsoft.Extensions.Hosting;
+
+internal static class StreamingExtensions
+{
+    /// <summary>
+    /// The event bus side of Realtime: this instance's reader of the agent-events stream, the fan-out to its
+    /// connections, replay for reconnecting clients, and the agent directory. Needs <c>AddGatewayRedis</c>.
+    /// </summary>
+    public static TBuilder AddEventStreaming<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<EventStreamOptions>()
+            .Bind(builder.Configuration.GetSection(EventStreamOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<EventFanOut>();
+        builder.Services.AddSingleton<EventReplay>();
+        builder.Services.AddSingleton<AgentTenants>();
+        builder.Services.AddSingleton<EventBusReader>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<EventBusReader>());
+        return builder;
+    }
+}

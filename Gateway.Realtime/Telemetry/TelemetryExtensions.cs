@@ -1,0 +1,14 @@
+using AgentCore.Gateway.Realtime.Telemetry;
+
+namespace Microsoft.Extensions.Hosting;
+
+internal static class RealtimeTelemetryExtensions
+{
+    /// <summary>The realtime metrics; ServiceDefaults exports every <c>AgentCore.Gateway.*</c> meter.</summary>
+    public static TBuilder AddRealtimeTelemetry<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddSingleton<RealtimeMetrics>();
+        return builder;
+    }
+}

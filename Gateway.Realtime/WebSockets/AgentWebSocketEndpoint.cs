@@ -1,0 +1,99 @@
+using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Realtime.Authentication;
+using AgentCore.Gateway.Realtime.Streaming;
+using AgentCore.Gateway.Realtime.Telemetry;
+using AgentCore.Gateway.ServiceDefaults.Errors;
+using Microsoft.Extensions.Options;
+
+namespace AgentCore.Gateway.Realtime.WebSockets;
+
+/// <summary>
+/// <c>GET /ws/agents/{agent_id}</c>. Everything is decided before the upgrade, so that refusals are plain HTTP with the
+/// error envelope: the token and scope (by the endpoint's policy), the Origin, the agent's tenant and the connection limit.
+/// </summary>
+internal sealed partial class AgentWebSocketEndpoint(
+    EventFanOut fanOut,
+    AgentTenants agents,
+    WebSocketConnectionLimit limit,
+    ConnectionAudit audit,
+    RealtimeMetrics metrics,
+    IOptions<AgentWebSocketOptions> options,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<AgentWebSocketEndpoint> logger)
+{
+    public async Task HandleAsync(HttpContext context, string agentId)
+    {
+        var settings = options.Value;
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "This endpoint only accepts WebSocket upgrade requests.").ConfigureAwait(false);
+            return;
+        }
+
+        if (!OriginPolicy.IsAllowed(context, settings.AllowedOrigins))
+        {
+            audit.Rejected(context, "origin_not_allowed", agentId);
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.AuthorizationDenied, "The Origin of this WebSocket handshake is not allowed.").ConfigureAwait(false);
+            return;
+        }
+
+        var tenantId = context.User.TenantId();
+        if (await agents.BelongsToAnotherTenantAsync(agentId, tenantId).ConfigureAwait(false))
+        {
+            audit.Rejected(context, "agent_of_another_tenant", agentId);
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.AuthorizationDenied, "The agent does not belong to the caller's tenant.").ConfigureAwait(false);
+            return;
+        }
+
+        if (!limit.TryEnter())
+        {
+            audit.Rejected(context, "connection_limit", agentId);
+            context.Response.Headers.RetryAfter = "5";
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, "This instance has reached its WebSocket connection limit; retry later.").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await RunAsync(context, agentId, tenantId, settings).ConfigureAwait(false);
+        }
+        finally
+        {
+            limit.Exit();
+        }
+    }
+
+    private async Task RunAsync(HttpContext context, string agentId, string tenantId, AgentWebSocketOptions settings)
+    {
+        var subscription = new EventSubscription(tenantId, agentId, eventTypes: [], settings.SendQueueCapacity);
+        using var session = new WebSocketSession(subscription, context.User.TokenExpiresAt(), settings, time, metrics, logger);
+        fanOut.Add(subscription);
+        var started = time.GetTimestamp();
+        var reason = RealtimeCloseStatus.ClientGone;
+        try
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            audit.Connected(context, RealtimeTransports.WebSocket, agentId);
+            metrics.Connected(RealtimeTransports.WebSocket);
+            try
+            {
+                reason = await session.RunAsync(socket, lifetime.ApplicationStopping, context.RequestAborted).ConfigureAwait(false);
+            }
+            finally
+            {
+                metrics.Disconnected(RealtimeTransports.WebSocket, time.GetElapsedTime(started), reason.Tag);
+            }
+        }
+        finally
+        {
+            fanOut.Remove(subscription);
+            subscription.Dispose();
+        }
+
+        LogClosed(logger, agentId, reason.Reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket for agent {AgentId} closed: {Reason}")]
+    private static partial void LogClosed(ILogger logger, string agentId, string reason);
+}

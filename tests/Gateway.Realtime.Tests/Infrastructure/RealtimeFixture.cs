@@ -1,0 +1,96 @@
+using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Events;
+using AgentCore.Gateway.TestSupport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
+
+namespace AgentCore.Gateway.Realtime.Tests.Infrastructure;
+
+/// <summary>
+/// A real redis-server, the token server, and the real agent event publisher, shared by the realtime tests. Tests
+/// isolate themselves by tenant and agent ids, so the one stream can serve them all.
+/// </summary>
+public sealed class RealtimeFixture : IAsyncLifetime
+{
+    private RedisServer? redis;
+    private GatewayTokenServer? tokens;
+    private IHost? producer;
+
+    internal GatewayTokenServer Tokens => tokens!;
+
+    internal IAgentEventPublisher Publisher => producer!.Services.GetRequiredService<IAgentEventPublisher>();
+
+    internal IConnectionMultiplexer Redis => producer!.Services.GetRequiredService<IConnectionMultiplexer>();
+
+    public async ValueTask InitializeAsync()
+    {
+        redis = await RedisServer.StartAsync();
+        tokens = await GatewayTokenServer.StartAsync();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{ServiceNames.Redis}"] = redis.ConnectionString });
+        builder.AddGatewayRedis();
+        builder.AddAgentEventPublisher();
+        builder.Services.AddSingleton(TimeProvider.System);
+        producer = builder.Build();
+    }
+
+    /// <summary>A Realtime instance on this fixture's Redis and token server, with extra settings and optionally a fake clock.</summary>
+    internal RealtimeServer StartRealtime(IReadOnlyDictionary<string, string?>? overrides = null, TimeProvider? time = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            [$"ConnectionStrings:{ServiceNames.Redis}"] = redis!.ConnectionString,
+            [GatewayTokens.IssuerConfigurationKey] = GatewayTokenServer.Issuer,
+            ["GatewayJwt:MetadataAddress"] = tokens!.MetadataAddress,
+            ["Realtime:EventStream:ReadBlockTimeout"] = "00:00:01",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Realtime:WebSockets:AllowedOrigins:0"] = "https://app.agentcore.test",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return RealtimeServer.Start(settings, time);
+    }
+
+    /// <summary>Publishes through the producers' own publisher and returns the event id.</summary>
+    internal Task<string> PublishAsync(string tenantId, string agentId, string type = AgentEventTypes.TaskCompleted, object? data = null) =>
+        Publisher.PublishAsync(new AgentEvent(
+            type,
+            agentId,
+            tenantId,
+            DateTimeOffset.UtcNow,
+            System.Text.Json.JsonSerializer.SerializeToElement(data ?? new { task_id = Guid.NewGuid() }),
+            Guid.NewGuid().ToString()));
+
+    public async ValueTask DisposeAsync()
+    {
+        producer?.Dispose();
+        if (tokens is not null)
+        {
+            await tokens.DisposeAsync();
+        }
+
+        if (redis is not null)
+        {
+            await redis.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RealtimeGroup : ICollectionFixture<RealtimeFixture>
+{
+    public const string Name = "realtime";
+}
+
+/// <summary>Unique ids, so that tests sharing the stream never see each other's events.</summary>
+internal static class Ids
+{
+    public static string Tenant() => "tenant-" + Guid.NewGuid().ToString("N")[..8];
+
+    public static string Agent() => "agent-" + Guid.NewGuid().ToString("N")[..8];
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AgentCore.Gateway.Realtime.Tests.Infrastructure;
+
+/// <summary>One real Realtime instance on Kestrel (loopback, free port), configured for the test's Redis and token server.</summary>
+internal sealed class RealtimeServer : WebApplicationFactory<Program>
+{
+    private readonly IReadOnlyDictionary<string, string?> settings;
+    private readonly TimeProvider? time;
+
+    private RealtimeServer(IReadOnlyDictionary<string, string?> settings, TimeProvider? time)
+    {
+        this.settings = settings;
+        this.time = time;
+    }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public Uri WebSocketAddress(string agentId, string? accessToken = null) =>
+        new($"ws://{BaseAddress.Authority}/ws/agents/{agentId}" + (accessToken is null ? string.Empty : $"?access_token={accessToken}"));
+
+    public static RealtimeServer Start(IReadOnlyDictionary<string, string?> settings, TimeProvider? time = null)
+    {
+        var server = new RealtimeServer(settings, time);
+        server.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        server.StartServer();
+        server.BaseAddress = new Uri(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return server;
+    }
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (time is not null)
+        {
+            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(time)));
+        }
+    }
+}
