@@ -26,7 +26,20 @@ public sealed class AuditInfrastructure : IAsyncLifetime
     /// <summary>Empties Redis and returns the connection string of a new, empty database.</summary>
     public async Task<string> ResetAsync()
     {
-        await RedisClient.GetServer(RedisClient.GetEndPoints()[0]).FlushAllDatabasesAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RedisClient.GetServer(RedisClient.GetEndPoints()[0]).FlushAllDatabasesAsync();
+                break;
+            }
+            catch (RedisConnectionException) when (attempt < 50)
+            {
+                // A previous test restarted Redis; this connection is still finding it again.
+                await Task.Delay(200);
+            }
+        }
+
         return await Postgres.CreateDatabaseAsync("audit");
     }
 
