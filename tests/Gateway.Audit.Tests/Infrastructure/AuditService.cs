@@ -1,6 +1,7 @@
 using AgentCore.Gateway.Audit.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -43,6 +44,9 @@ internal sealed class AuditService : WebApplicationFactory<Program>
 
     public string DatabaseConnectionString { get; }
 
+    /// <summary>Replaces the service's clock, for tests of time-driven work; background loops that wait on it then stand still.</summary>
+    public TimeProvider? Clock { get; init; }
+
     public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
 
     /// <summary>Starts the host and waits until the schema is migrated.</summary>
@@ -61,5 +65,9 @@ internal sealed class AuditService : WebApplicationFactory<Program>
         }
 
         builder.ConfigureServices(services => services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddFakeLogging()));
+        if (Clock is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(Clock));
+        }
     }
 }
