@@ -25,6 +25,8 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 as_postgres() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups "$@"; else "$@"; fi; }
 now() { date +%s.%N; }
+# CPU seconds (user + system) a process has used so far, from /proc.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
 REDIS_PORT=$(free_port)
 PG_PORT=$(free_port)
@@ -38,6 +40,7 @@ dotnet build "$ROOT/Gateway.Audit" -c Release -v q -nologo >/dev/null
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
 PIDS+=($!)
 
+chmod 755 "$WORK"
 mkdir -p "$WORK/pg"
 echo "$PGPASSWORD" >"$WORK/pg/pwfile"
 [ "$(id -u)" = 0 ] && chown -R postgres: "$WORK/pg"
@@ -57,7 +60,8 @@ ASPNETCORE_URLS="http://127.0.0.1:$APP_PORT" \
 ASPNETCORE_ENVIRONMENT=Production \
 Logging__LogLevel__Default=Warning \
   dotnet "$ROOT/Gateway.Audit/bin/Release/net10.0/AgentCore.Gateway.Audit.dll" >"$WORK/audit.log" 2>&1 &
-PIDS+=($!)
+APP_PID=$!
+PIDS+=("$APP_PID")
 until [ "$("${PSQL[@]}" -d auditdb -c "SELECT to_regclass('audit_events') IS NOT NULL" 2>/dev/null)" = "t" ]; do sleep 0.2; done
 until redis-cli -p "$REDIS_PORT" XINFO GROUPS agentcore:events:audit 2>/dev/null | grep -q gateway-audit; do sleep 0.2; done
 
@@ -77,14 +81,18 @@ for i in range(int(sys.argv[1])):
     sys.stdout.write(resp("XADD", "agentcore:events:audit", "*", "type", "auth.token_issued", "payload", json.dumps(event)))
 PY
 
+cpu_before=$(cpu_seconds "$APP_PID")
 start=$(now)
 redis-cli -p "$REDIS_PORT" --pipe <"$WORK/events.resp" >/dev/null
 loaded=$(now)
 while [ "$("${PSQL[@]}" -d auditdb -c 'SELECT count(*) FROM audit_events')" -lt "$EVENTS" ]; do sleep 0.1; done
 done_at=$(now)
+cpu_after=$(cpu_seconds "$APP_PID")
 
-python3 - "$EVENTS" "$start" "$loaded" "$done_at" "$BATCH_SIZE" <<'PY'
+python3 - "$EVENTS" "$start" "$loaded" "$done_at" "$BATCH_SIZE" "$cpu_before" "$cpu_after" <<'PY'
 import sys
 events, start, loaded, done, batch = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
-print(f"events={events} batch_size={batch} load_s={loaded - start:.2f} drain_s={done - start:.2f} throughput={events / (done - start):,.0f} events/s")
+cpu = float(sys.argv[7]) - float(sys.argv[6])
+print(f"events={events} batch_size={batch} load_s={loaded - start:.2f} drain_s={done - start:.2f} "
+      f"throughput={events / (done - start):,.0f} events/s audit_cpu_per_event={cpu / events * 1e6:.0f} us")
 PY
