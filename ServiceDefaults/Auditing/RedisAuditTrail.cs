@@ -142,6 +142,8 @@ internal sealed partial class RedisAuditTrail : BackgroundService, IAuditTrail
 
     private async Task FlushOnShutdownAsync(List<AuditEvent> batch)
     {
+        // Nothing would publish an event recorded from now on: refuse it, so it is counted as dropped rather than lost silently.
+        buffer.Writer.TryComplete();
         using var flushTimeout = new CancellationTokenSource(options.ShutdownFlushTimeout, time);
         try
         {
