@@ -81,7 +81,9 @@ internal sealed partial class AuditEventRedactor
             return null;
         }
 
-        // PostgreSQL text cannot hold NUL; one such character must not make an event unstorable forever.
+        // PostgreSQL text cannot hold NUL, which JSON can carry as an escape; one such character must not make an event
+        // unstorable and block the stream. (Lone surrogates never get this far: the JSON reader refuses them, so such an
+        // entry is dead-lettered.)
         var clean = value.Contains('\0', StringComparison.Ordinal) ? value.Replace("\0", string.Empty, StringComparison.Ordinal) : value;
         return clean.Length <= maxFieldLength ? clean : clean[..maxFieldLength];
     }

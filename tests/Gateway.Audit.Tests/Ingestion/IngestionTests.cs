@@ -102,6 +102,35 @@ public sealed class IngestionTests(AuditInfrastructure infrastructure) : IClassF
     }
 
     [Fact]
+    public async Task Text_PostgreSQL_cannot_hold_is_cleaned_or_dead_lettered_instead_of_blocking_the_stream()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var service = new AuditService(infrastructure, await infrastructure.ResetAsync());
+        await service.StartAsync(cancellationToken);
+        var withNul = Guid.NewGuid();
+        var timestamp = DateTimeOffset.UtcNow.ToString("O");
+
+        // JSON escapes a producer could forward from a hostile client: NUL (valid JSON, invalid in PostgreSQL text)
+        // and a lone surrogate (invalid UTF-16).
+        await AuditEvents.AppendRawAsync(Redis, AuditEventTypes.TokenFailed, $$$"""
+            {"id":"{{{withNul}}}","timestamp":"{{{timestamp}}}","type":"auth.token_failed","outcome":"failure",
+             "actor":{"client_id":"evil\u0000client"},"details":{"note\u0000":"x\u0000y"}}
+            """);
+        var loneSurrogate = await AuditEvents.AppendRawAsync(Redis, AuditEventTypes.TokenFailed, $$$"""
+            {"id":"{{{Guid.NewGuid()}}}","timestamp":"{{{timestamp}}}","type":"auth.token_failed","outcome":"failure",
+             "actor":{"client_id":"evil\ud800"}}
+            """);
+        var after = AuditEvents.Create();
+        await AuditEvents.AppendAsync(Redis, after);
+
+        await WaitUntilAllAcknowledgedAsync(expectedEntries: 3, cancellationToken);
+        Assert.Equal(1, await CountAsync(service, $"id = '{withNul}' AND client_id = 'evilclient' AND details->>'note' = 'xy'", cancellationToken));
+        Assert.Equal(1, await CountAsync(service, $"id = '{after.Id}'", cancellationToken));
+        Assert.Equal(1, await AuditInfrastructure.ScalarAsync(
+            service.DatabaseConnectionString, $"SELECT count(*) FROM audit_dead_letters WHERE stream_entry_id = '{loneSurrogate}'", cancellationToken));
+    }
+
+    [Fact]
     public async Task Events_recorded_while_Redis_restarts_are_stored_once_it_is_back()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
