@@ -40,6 +40,7 @@ internal static class GatewayServices
         var audit = builder.AddProject<Projects.Gateway_Audit>(ServiceNames.Audit)
             .WithIssuer(issuer)
             .WithEdgeTrust(edgeTrustKey)
+            .WithReference(identity)
             .WithDependency(infrastructure.AuditDatabase)
             .WithDependency(infrastructure.Redis)
             .WithHttpHealthCheck("/health");

@@ -1,13 +1,25 @@
+using AgentCore.Gateway.Audit.Ingestion;
+using AgentCore.Gateway.Audit.Query;
+using AgentCore.Gateway.Audit.Redaction;
+using AgentCore.Gateway.Audit.Retention;
 using AgentCore.Gateway.Audit.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddAuditStorage();
+builder.AddAuditRedaction();
+builder.AddAuditIngestion();
+builder.AddAuditRetention();
+builder.AddAuditQuery();
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
+app.MapAuditQuery();
 
 app.Run();
+
+/// <summary>The entry point, visible to the in-process test host.</summary>
+public partial class Program;

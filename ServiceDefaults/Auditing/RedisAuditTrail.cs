@@ -12,7 +12,9 @@ namespace AgentCore.Gateway.ServiceDefaults.Auditing;
 /// <summary>
 /// Appends audit events to the audit Redis stream off the request path. A bounded buffer covers short Redis outages:
 /// a batch Redis refuses is retried until it lands, and only when the buffer is full are new events dropped, each
-/// one counted by the <c>audit_events_dropped</c> metric and logged.
+/// one counted by the <c>audit_events_dropped</c> metric. The number dropped is logged once per publish attempt rather
+/// than once per event, so an outage under load cannot turn into a log flood.
+/// A retried batch may append some events twice; Gateway.Audit stores each event id once.
 /// </summary>
 internal sealed partial class RedisAuditTrail : BackgroundService, IAuditTrail
 {
@@ -27,6 +29,7 @@ internal sealed partial class RedisAuditTrail : BackgroundService, IAuditTrail
     private readonly ILogger<RedisAuditTrail> logger;
     private readonly Counter<long> published;
     private readonly Counter<long> dropped;
+    private long droppedSinceLastReport;
 
     public RedisAuditTrail(
         IConnectionMultiplexer redis,
@@ -58,7 +61,7 @@ internal sealed partial class RedisAuditTrail : BackgroundService, IAuditTrail
         }
 
         dropped.Add(1, new KeyValuePair<string, object?>("type", auditEvent.Type));
-        LogDropped(logger, auditEvent.Type, auditEvent.Id);
+        Interlocked.Increment(ref droppedSinceLastReport);
         return false;
     }
 
@@ -96,13 +99,24 @@ internal sealed partial class RedisAuditTrail : BackgroundService, IAuditTrail
             {
                 await PublishAsync(batch).ConfigureAwait(false);
                 published.Add(batch.Count);
+                ReportDropped();
                 return;
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException)
             {
                 LogRetrying(logger, exception, batch.Count, options.RetryDelay);
+                ReportDropped();
                 await Task.Delay(options.RetryDelay, time, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    private void ReportDropped()
+    {
+        var count = Interlocked.Exchange(ref droppedSinceLastReport, 0);
+        if (count > 0)
+        {
+            LogDropped(logger, count, options.BufferCapacity);
         }
     }
 
@@ -128,6 +142,8 @@ internal sealed partial class RedisAuditTrail : BackgroundService, IAuditTrail
 
     private async Task FlushOnShutdownAsync(List<AuditEvent> batch)
     {
+        // Nothing would publish an event recorded from now on: refuse it, so it is counted as dropped rather than lost silently.
+        buffer.Writer.TryComplete();
         using var flushTimeout = new CancellationTokenSource(options.ShutdownFlushTimeout, time);
         try
         {
@@ -143,12 +159,13 @@ internal sealed partial class RedisAuditTrail : BackgroundService, IAuditTrail
         {
             var lost = batch.Count + buffer.Reader.Count;
             dropped.Add(lost);
+            ReportDropped();
             LogLostOnShutdown(logger, lost);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Audit buffer full: dropped audit event {Type} {Id}")]
-    private static partial void LogDropped(ILogger logger, string type, Guid id);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Audit buffer full ({Capacity} events): dropped {Count} audit events")]
+    private static partial void LogDropped(ILogger logger, long count, int capacity);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis refused {Count} audit events; retrying in {Delay}")]
     private static partial void LogRetrying(ILogger logger, Exception exception, int count, TimeSpan delay);

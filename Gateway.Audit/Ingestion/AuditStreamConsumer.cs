@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using AgentCore.Gateway.Audit.Storage;
+using AgentCore.Gateway.Contracts;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AgentCore.Gateway.Audit.Ingestion;
+
+/// <summary>
+/// Moves the audit stream into PostgreSQL with at-least-once delivery and idempotent storage, so exactly once in effect:
+/// entries are read through the consumer group, committed in one transaction per batch, and acknowledged only after the
+/// commit. While PostgreSQL is away the batch is retried and new entries stay in the stream. Entries another consumer
+/// read but never acknowledged (it died) are claimed with XAUTOCLAIM once idle long enough. After any failure this
+/// consumer first re-reads its own pending entries, so nothing it read is left behind.
+/// </summary>
+internal sealed partial class AuditStreamConsumer : BackgroundService
+{
+    private static readonly RedisValue OwnPendingEntries = StreamPosition.Beginning;
+    private static readonly RedisValue NewEntries = StreamPosition.NewMessages;
+
+    private readonly IConnectionMultiplexer redis;
+    private readonly AuditEntryParser parser;
+    private readonly AuditWriter writer;
+    private readonly DatabaseSchema schema;
+    private readonly IngestionMetrics metrics;
+    private readonly AuditIngestionOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger<AuditStreamConsumer> logger;
+
+    public AuditStreamConsumer(
+        IConnectionMultiplexer redis,
+        AuditEntryParser parser,
+        AuditWriter writer,
+        DatabaseSchema schema,
+        IngestionMetrics metrics,
+        IOptions<AuditIngestionOptions> options,
+        TimeProvider time,
+        ILogger<AuditStreamConsumer> logger)
+    {
+        this.redis = redis;
+        this.parser = parser;
+        this.writer = writer;
+        this.schema = schema;
+        this.metrics = metrics;
+        this.options = options.Value;
+        this.time = time;
+        this.logger = logger;
+        ConsumerName = this.options.ResolveConsumerName();
+    }
+
+    public string ConsumerName { get; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await schema.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
+        LogStarted(logger, ConsumerName, options.ConsumerGroup);
+        var groupExists = false;
+        var position = OwnPendingEntries;
+        var nextClaim = time.GetUtcNow();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!groupExists)
+                {
+                    await CreateGroupAsync().ConfigureAwait(false);
+                    groupExists = true;
+                }
+
+                if (time.GetUtcNow() >= nextClaim)
+                {
+                    await ClaimAbandonedAsync(stoppingToken).ConfigureAwait(false);
+                    nextClaim = time.GetUtcNow() + options.ClaimInterval;
+                }
+
+                var entries = await redis.GetDatabase()
+                    .StreamReadGroupAsync(StreamNames.AuditEvents, options.ConsumerGroup, ConsumerName, position, options.BatchSize)
+                    .ConfigureAwait(false);
+                if (entries.Length > 0)
+                {
+                    await StoreAndAcknowledgeAsync(entries, stoppingToken).ConfigureAwait(false);
+                }
+                else if (position == OwnPendingEntries)
+                {
+                    position = NewEntries;
+                }
+                else
+                {
+                    await Task.Delay(options.PollInterval, time, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (RedisServerException exception) when (exception.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+            {
+                // Redis lost the stream (restarted without persistence): recreate the group and carry on.
+                LogGroupMissing(logger, options.ConsumerGroup);
+                groupExists = false;
+                position = OwnPendingEntries;
+            }
+            catch (Exception exception) when (exception is RedisException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                LogRedisFailed(logger, exception, options.RetryDelay);
+                position = OwnPendingEntries;
+                await Task.Delay(options.RetryDelay, time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task CreateGroupAsync()
+    {
+        try
+        {
+            // From the stream's start: events recorded before the first Gateway.Audit ever ran are stored too.
+            await redis.GetDatabase()
+                .StreamCreateConsumerGroupAsync(StreamNames.AuditEvents, options.ConsumerGroup, StreamPosition.Beginning, createStream: true)
+                .ConfigureAwait(false);
+        }
+        catch (RedisServerException exception) when (exception.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+            // Another instance, or an earlier run, created it.
+        }
+    }
+
+    private async Task ClaimAbandonedAsync(CancellationToken cancellationToken)
+    {
+        var database = redis.GetDatabase();
+        RedisValue start = "0-0";
+        do
+        {
+            var claimed = await database.StreamAutoClaimAsync(
+                StreamNames.AuditEvents,
+                options.ConsumerGroup,
+                ConsumerName,
+                (long)options.ClaimIdleTime.TotalMilliseconds,
+                start,
+                options.BatchSize).ConfigureAwait(false);
+            if (claimed.DeletedIds.Length > 0)
+            {
+                LogTrimmedBeforeStored(logger, claimed.DeletedIds.Length);
+            }
+
+            if (claimed.ClaimedEntries.Length > 0)
+            {
+                LogClaimed(logger, claimed.ClaimedEntries.Length, options.ClaimIdleTime);
+                await StoreAndAcknowledgeAsync(claimed.ClaimedEntries, cancellationToken).ConfigureAwait(false);
+            }
+
+            start = claimed.NextStartId;
+        }
+        while (start != "0-0" && !cancellationToken.IsCancellationRequested);
+    }
+
+    private async Task StoreAndAcknowledgeAsync(StreamEntry[] entries, CancellationToken cancellationToken)
+    {
+        var batch = parser.Parse(entries);
+        foreach (var deadLetter in batch.DeadLetters)
+        {
+            LogDeadLettered(logger, deadLetter.StreamEntryId, deadLetter.Error);
+        }
+
+        await WriteUntilCommittedAsync(batch, entries.Length, cancellationToken).ConfigureAwait(false);
+        await redis.GetDatabase()
+            .StreamAcknowledgeAsync(StreamNames.AuditEvents, options.ConsumerGroup, Array.ConvertAll(entries, entry => entry.Id))
+            .ConfigureAwait(false);
+    }
+
+    private async Task WriteUntilCommittedAsync(ParsedBatch batch, int received, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var stored = await writer.WriteAsync(batch.Records, batch.DeadLetters, cancellationToken).ConfigureAwait(false);
+                metrics.BatchWritten(stored, received, batch.DeadLetters.Count, Stopwatch.GetElapsedTime(started));
+                return;
+            }
+            catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                // The entries stay pending in the stream; nothing is acknowledged until PostgreSQL takes them.
+                LogStoreFailed(logger, exception, received, options.RetryDelay);
+                await Task.Delay(options.RetryDelay, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit consumer {Consumer} reading group {Group}")]
+    private static partial void LogStarted(ILogger logger, string consumer, string group);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer group {Group} is missing; recreating it")]
+    private static partial void LogGroupMissing(ILogger logger, string group);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis failed while consuming the audit stream; retrying in {Delay}")]
+    private static partial void LogRedisFailed(ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused a batch of {Count} audit entries; they stay pending, retrying in {Delay}")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception, int count, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Claimed {Count} audit entries idle for more than {IdleTime} from a departed consumer")]
+    private static partial void LogClaimed(ILogger logger, int count, TimeSpan idleTime);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Count} pending audit entries were trimmed from the stream before they were stored")]
+    private static partial void LogTrimmedBeforeStored(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Audit stream entry {EntryId} is not a valid audit event ({Error}); dead-lettered")]
+    private static partial void LogDeadLettered(ILogger logger, string entryId, string error);
+}

@@ -1,0 +1,183 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using AgentCore.Gateway.Audit.Redaction;
+using AgentCore.Gateway.Audit.Storage;
+using AgentCore.Gateway.Audit.Tests.Infrastructure;
+using AgentCore.Gateway.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentCore.Gateway.Audit.Tests.Query;
+
+public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClassFixture<AuditInfrastructure>, IAsyncLifetime
+{
+    private const string Events = "/api/v1/audit/events";
+    private TokenIssuer tokens = null!;
+    private AuditService service = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        tokens = await TokenIssuer.StartAsync();
+        service = new AuditService(infrastructure, await infrastructure.ResetAsync(), new Dictionary<string, string?>
+        {
+            ["GatewayJwt:MetadataAddress"] = tokens.MetadataAddress,
+        });
+        await service.StartAsync(TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await service.DisposeAsync();
+        await tokens.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_tenant_admin_never_sees_another_tenants_events()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await StoreAsync(
+            [.. Enumerable.Range(0, 3).Select(_ => AuditEvents.Create(tenantId: "tenant-a")),
+             .. Enumerable.Range(0, 4).Select(_ => AuditEvents.Create(tenantId: "tenant-b")),
+             AuditEvents.Create(tenantId: null)],
+            cancellationToken);
+        using var client = ClientWith(tokens.Issue("tenant-a-admin", GatewayScopes.AuditRead, tenantId: "tenant-a"));
+
+        var own = await GetPageAsync(client, Events, cancellationToken);
+        Assert.Equal(3, own.Events.Count);
+        Assert.All(own.Events, item => Assert.Equal("tenant-a", item.Actor.TenantId));
+
+        var explicitOwn = await GetPageAsync(client, $"{Events}?tenant_id=tenant-a", cancellationToken);
+        Assert.Equal(3, explicitOwn.Events.Count);
+
+        using var other = await client.GetAsync(new Uri($"{Events}?tenant_id=tenant-b", UriKind.Relative), cancellationToken);
+        await AssertEnvelopeAsync(other, HttpStatusCode.Forbidden, ErrorCodes.AuthorizationDenied, cancellationToken);
+    }
+
+    [Fact]
+    public async Task A_platform_admin_sees_every_tenant_and_can_filter_by_one()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await StoreAsync([AuditEvents.Create(tenantId: "tenant-a"), AuditEvents.Create(tenantId: "tenant-b"), AuditEvents.Create(tenantId: null)], cancellationToken);
+        using var client = ClientWith(tokens.Issue("agentcore-admin", $"{GatewayScopes.AuditRead} {GatewayScopes.GatewayAdmin}"));
+
+        Assert.Equal(3, (await GetPageAsync(client, Events, cancellationToken)).Events.Count);
+        var tenantB = await GetPageAsync(client, $"{Events}?tenant_id=tenant-b", cancellationToken);
+        Assert.Equal("tenant-b", Assert.Single(tenantB.Events).Actor.TenantId);
+    }
+
+    [Fact]
+    public async Task Without_the_audit_read_scope_the_answer_is_403_and_without_a_token_401()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var noScope = ClientWith(tokens.Issue("agentcore-admin", GatewayScopes.AgentsRead));
+        using var forbidden = await noScope.GetAsync(new Uri(Events, UriKind.Relative), cancellationToken);
+        await AssertEnvelopeAsync(forbidden, HttpStatusCode.Forbidden, ErrorCodes.AuthorizationDenied, cancellationToken);
+
+        using var anonymous = service.CreateClient();
+        using var unauthorized = await anonymous.GetAsync(new Uri(Events, UriKind.Relative), cancellationToken);
+        await AssertEnvelopeAsync(unauthorized, HttpStatusCode.Unauthorized, ErrorCodes.AuthenticationFailed, cancellationToken);
+    }
+
+    [Fact]
+    public async Task The_cursor_walks_every_event_once_newest_first()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var start = DateTimeOffset.UtcNow.AddMinutes(-10);
+
+        // Two events share each timestamp, so the id must break ties for the keyset to be exact.
+        var stored = Enumerable.Range(0, 11).Select(index => AuditEvents.Create(timestamp: start.AddSeconds(index / 2))).ToList();
+        await StoreAsync(stored, cancellationToken);
+        using var client = ClientWith(tokens.Issue("agentcore-admin", GatewayScopes.AuditRead));
+
+        var seen = new List<AuditEventItem>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await GetPageAsync(client, cursor is null ? $"{Events}?limit=3" : $"{Events}?limit=3&cursor={cursor}", cancellationToken);
+            seen.AddRange(page.Events);
+            cursor = page.NextCursor;
+            pages++;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(4, pages);
+        Assert.Equal(stored.Select(auditEvent => auditEvent.Id).Order(), seen.Select(item => item.Id).Order());
+        Assert.Equal(seen.OrderByDescending(item => item.Timestamp).Select(item => item.Timestamp), seen.Select(item => item.Timestamp));
+    }
+
+    [Fact]
+    public async Task Filters_by_type_actor_and_time_range()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var now = DateTimeOffset.UtcNow;
+        var failed = AuditEvents.Create(type: AuditEventTypes.TokenFailed, outcome: AuditOutcomes.Failure, clientId: "client-x", timestamp: now.AddMinutes(-5));
+        var login = AuditEvents.Create(type: AuditEventTypes.LoginSucceeded, subject: "alice", clientId: "client-y", timestamp: now.AddMinutes(-3));
+        var old = AuditEvents.Create(type: AuditEventTypes.TokenIssued, subject: "alice", timestamp: now.AddDays(-2));
+        await StoreAsync([failed, login, old], cancellationToken);
+        using var client = ClientWith(tokens.Issue("agentcore-admin", GatewayScopes.AuditRead));
+
+        Assert.Equal(failed.Id, Assert.Single((await GetPageAsync(client, $"{Events}?type={AuditEventTypes.TokenFailed}", cancellationToken)).Events).Id);
+        Assert.Equal(failed.Id, Assert.Single((await GetPageAsync(client, $"{Events}?client_id=client-x", cancellationToken)).Events).Id);
+        var alice = await GetPageAsync(client, $"{Events}?subject=alice", cancellationToken);
+        Assert.Equal([login.Id, old.Id], alice.Events.Select(item => item.Id));
+        var lastHour = await GetPageAsync(client, $"{Events}?subject=alice&from={Uri.EscapeDataString(now.AddHours(-1).ToString("O"))}", cancellationToken);
+        Assert.Equal(login.Id, Assert.Single(lastHour.Events).Id);
+        var before = await GetPageAsync(client, $"{Events}?to={Uri.EscapeDataString(now.AddDays(-1).ToString("O"))}", cancellationToken);
+        Assert.Equal(old.Id, Assert.Single(before.Events).Id);
+    }
+
+    [Theory]
+    [InlineData("cursor=not-a-cursor")]
+    [InlineData("limit=0")]
+    [InlineData("limit=many")]
+    [InlineData("from=yesterday")]
+    [InlineData("from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z")]
+    public async Task Bad_parameters_get_400_with_the_error_envelope(string query)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var client = ClientWith(tokens.Issue("agentcore-admin", GatewayScopes.AuditRead));
+        using var response = await client.GetAsync(new Uri($"{Events}?{query}", UriKind.Relative), cancellationToken);
+        await AssertEnvelopeAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidRequest, cancellationToken);
+    }
+
+    private async Task StoreAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
+    {
+        var redactor = service.Services.GetRequiredService<AuditEventRedactor>();
+        var records = events.Select(auditEvent => redactor.ToRecord(auditEvent, DateTimeOffset.UtcNow)).ToList();
+        await service.Services.GetRequiredService<AuditWriter>().WriteAsync(records, [], cancellationToken);
+    }
+
+    private HttpClient ClientWith(string accessToken)
+    {
+        var client = service.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client;
+    }
+
+    private static async Task<AuditEventPageDocument> GetPageAsync(HttpClient client, string path, CancellationToken cancellationToken)
+    {
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<AuditEventPageDocument>(cancellationToken))!;
+    }
+
+    private static async Task AssertEnvelopeAsync(HttpResponseMessage response, HttpStatusCode status, string code, CancellationToken cancellationToken)
+    {
+        Assert.Equal(status, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        var error = body.RootElement.GetProperty("error");
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("request_id").GetString()));
+    }
+
+    public sealed record AuditEventPageDocument(
+        [property: System.Text.Json.Serialization.JsonPropertyName("events")] List<AuditEventItem> Events,
+        [property: System.Text.Json.Serialization.JsonPropertyName("next_cursor")] string? NextCursor);
+
+    public sealed record AuditEventItem(
+        [property: System.Text.Json.Serialization.JsonPropertyName("id")] Guid Id,
+        [property: System.Text.Json.Serialization.JsonPropertyName("timestamp")] DateTimeOffset Timestamp,
+        [property: System.Text.Json.Serialization.JsonPropertyName("actor")] AuditActor Actor);
+}
