@@ -38,7 +38,13 @@ internal static class ClientAddressExtensions
 
     public static WebApplication UseClientAddresses(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        // With no known proxy at all, the forwarded-headers middleware believes every peer; so without a trusted proxy
+        // it must not run, and the connection's peer stays the caller.
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClientAddressOptions>>().Value.TrustedProxies.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         return app;
     }
 

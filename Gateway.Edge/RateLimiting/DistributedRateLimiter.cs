@@ -19,6 +19,7 @@ internal sealed class DistributedRateLimiter : RateLimiter
     private readonly TimeProvider time;
     private readonly IHttpContextAccessor accessor;
     private long lastUsedTicks;
+    private int released;
 
     public DistributedRateLimiter(
         string policyName,
@@ -102,15 +103,32 @@ internal sealed class DistributedRateLimiter : RateLimiter
     {
         if (disposing)
         {
-            foreach (var slot in slots)
-            {
-                slot.Dispose();
-            }
-
-            metrics.PartitionDisposed();
+            Release();
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>The partitioned limiter disposes idle partitions asynchronously, which does not pass through <see cref="Dispose(bool)"/>.</summary>
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        Release();
+        await base.DisposeAsyncCore().ConfigureAwait(false);
+    }
+
+    private void Release()
+    {
+        if (Interlocked.Exchange(ref released, 1) == 1)
+        {
+            return;
+        }
+
+        foreach (var slot in slots)
+        {
+            slot.Dispose();
+        }
+
+        metrics.PartitionDisposed();
     }
 
     /// <summary>

@@ -102,9 +102,12 @@ public sealed class DistributedRateLimiterTests(RedisRig rig) : IClassFixture<Re
     {
         const int limit = 1_000;
         var partition = Partition();
-        var policy = RedisRig.Policy(limits: RedisRig.SlidingWindow(limit, Minute, leaseSize: 10));
-        using var first = rig.NewLimiter(rig.NewStore(), policy, partition);
-        using var second = rig.NewLimiter(rig.NewStore(), policy, partition);
+        var policy = RedisRig.Policy(RedisFailureMode.FailClosed, RedisRig.SlidingWindow(limit, Minute, leaseSize: 10));
+
+        // Generous time per decision: this test is about sharing one limit, not about a loaded machine's latency.
+        var patient = new RateLimitingOptions { DecisionTimeout = TimeSpan.FromSeconds(10) };
+        using var first = rig.NewLimiter(rig.NewStore(patient), policy, partition);
+        using var second = rig.NewLimiter(rig.NewStore(patient), policy, partition);
 
         var attempts = Enumerable.Range(0, 3_000).Select(index => index % 2 == 0 ? first : second)
             .Select(async limiter =>
