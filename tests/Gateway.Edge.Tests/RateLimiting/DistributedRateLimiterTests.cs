@@ -12,14 +12,7 @@ public sealed class DistributedRateLimiterTests(RedisRig rig) : IClassFixture<Re
     {
         using var limiter = rig.NewLimiter(rig.NewStore(), RedisRig.Policy(limits: RedisRig.SlidingWindow(10, Minute)), Partition());
 
-        var admitted = 0;
-        for (var attempt = 0; attempt < 15; attempt++)
-        {
-            using var lease = await limiter.AcquireAsync(1, TestContext.Current.CancellationToken);
-            admitted += lease.IsAcquired ? 1 : 0;
-        }
-
-        Assert.Equal(10, admitted);
+        Assert.Equal(10, await AdmittedOfAsync(limiter, 15));
     }
 
     [Fact]
@@ -56,18 +49,9 @@ public sealed class DistributedRateLimiterTests(RedisRig rig) : IClassFixture<Re
     {
         using var limiter = rig.NewLimiter(rig.NewStore(), RedisRig.Policy(limits: RedisRig.TokenBucket(5, 1, TimeSpan.FromSeconds(1))), Partition());
 
-        var burst = 0;
-        for (var attempt = 0; attempt < 8; attempt++)
-        {
-            burst += await AdmitsAsync(limiter) ? 1 : 0;
-        }
-
+        var burst = await AdmittedOfAsync(limiter, 8);
         rig.Time.Advance(TimeSpan.FromSeconds(2));
-        var afterTwoSeconds = 0;
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            afterTwoSeconds += await AdmitsAsync(limiter) ? 1 : 0;
-        }
+        var afterTwoSeconds = await AdmittedOfAsync(limiter, 5);
 
         Assert.Equal(5, burst);
         Assert.Equal(2, afterTwoSeconds);
@@ -79,18 +63,9 @@ public sealed class DistributedRateLimiterTests(RedisRig rig) : IClassFixture<Re
         var policy = RedisRig.Policy(limits: [RedisRig.TokenBucket(3, 1, TimeSpan.FromSeconds(1)), RedisRig.SlidingWindow(4, Minute)]);
         using var limiter = rig.NewLimiter(rig.NewStore(), policy, Partition());
 
-        var firstSecond = 0;
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            firstSecond += await AdmitsAsync(limiter) ? 1 : 0;
-        }
-
+        var firstSecond = await AdmittedOfAsync(limiter, 5);
         rig.Time.Advance(TimeSpan.FromSeconds(3));
-        var later = 0;
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            later += await AdmitsAsync(limiter) ? 1 : 0;
-        }
+        var later = await AdmittedOfAsync(limiter, 5);
 
         // The burst of 3 binds first; then the per-minute quota of 4 leaves room for one more, whatever the bucket holds.
         Assert.Equal(3, firstSecond);
@@ -177,6 +152,17 @@ public sealed class DistributedRateLimiterTests(RedisRig rig) : IClassFixture<Re
 
         rig.Time.Advance(options.RedisRetryInterval + TimeSpan.FromMilliseconds(1));
         Assert.True(await Eventually(() => AdmitsAsync(limiter)));
+    }
+
+    private static async Task<int> AdmittedOfAsync(RateLimiter limiter, int attempts)
+    {
+        var admitted = 0;
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            admitted += await AdmitsAsync(limiter) ? 1 : 0;
+        }
+
+        return admitted;
     }
 
     private static async Task<bool> AdmitsAsync(RateLimiter limiter)
