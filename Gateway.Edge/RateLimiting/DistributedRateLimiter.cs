@@ -69,6 +69,7 @@ internal sealed class DistributedRateLimiter : RateLimiter
             foreach (var slot in slots)
             {
                 Observe(decision, slot, slot.KnownRemaining(now));
+                slot.PrefetchIfLow(store, time);
             }
 
             return GatewayLease.Admitted;
@@ -143,6 +144,7 @@ internal sealed class DistributedRateLimiter : RateLimiter
             if (slot.TryTakeLeased(now))
             {
                 Observe(decision, slot, slot.KnownRemaining(now));
+                slot.PrefetchIfLow(store, time);
                 return null;
             }
 
@@ -277,6 +279,21 @@ internal sealed class DistributedRateLimiter : RateLimiter
 
                 return refill;
             }
+        }
+
+        /// <summary>
+        /// Starts a refill in the background once a quarter of the lease is left, so that under steady traffic no request
+        /// waits for Redis: the fast path's tail latency stays local. The permits taken early still count in Redis.
+        /// </summary>
+        public void PrefetchIfLow(RedisRateLimitStore store, TimeProvider time)
+        {
+            var leaseSize = Options.EffectiveLeaseSize;
+            if (leaseSize < 4 || Volatile.Read(ref leaseRemaining) > leaseSize / 4)
+            {
+                return;
+            }
+
+            _ = RefillAsync(store, time);
         }
 
         private async Task<StoreDecision?> RunRefillAsync(RedisRateLimitStore store, TimeProvider time)

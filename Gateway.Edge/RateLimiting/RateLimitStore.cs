@@ -24,8 +24,14 @@ internal sealed class RedisRateLimitStore(IConnectionMultiplexer redis, IOptions
         redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
         local used = redis.call('ZCARD', key)
         local granted = math.max(0, math.min(wanted, limit - used))
+        local members = {}
         for i = 1, granted do
-          redis.call('ZADD', key, now, ARGV[5] .. ':' .. i)
+          members[#members + 1] = now
+          members[#members + 1] = ARGV[5] .. ':' .. i
+          if #members >= 1000 or i == granted then
+            redis.call('ZADD', key, unpack(members))
+            members = {}
+          end
         end
         if granted > 0 then
           redis.call('PEXPIRE', key, window)

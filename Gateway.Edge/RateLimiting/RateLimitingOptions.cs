@@ -90,15 +90,15 @@ internal sealed class RateLimitOptions
     /// How many permits one Redis call takes for an instance to hand out locally (the fast path). 1 asks Redis for every
     /// request (exact). Larger leases never let more than the limit through across all instances, but may refuse up to
     /// <c>LeaseSize × instances</c> requests early in a window, since permits an instance took but did not use still count.
-    /// Default: 0, meaning <c>PermitLimit / 100</c>, at least 1.
+    /// Default: 0, meaning <c>PermitLimit / 100</c>, between 1 and 1,000.
     /// </summary>
-    [Range(0, int.MaxValue)]
+    [Range(0, 10_000)]
     public int LeaseSize { get; set; }
 
     /// <summary>How long permits taken for the fast path may be handed out before they are abandoned. Default: 1 s.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(1);
 
-    public int EffectiveLeaseSize => LeaseSize > 0 ? Math.Min(LeaseSize, PermitLimit) : Math.Max(1, PermitLimit / 100);
+    public int EffectiveLeaseSize => LeaseSize > 0 ? Math.Min(LeaseSize, PermitLimit) : Math.Clamp(PermitLimit / 100, 1, 1_000);
 
     /// <summary>The window of the <c>RateLimit-Policy</c> header: the window, or the time to refill an empty bucket.</summary>
     public TimeSpan QuotaWindow => Algorithm == RateLimitAlgorithm.SlidingWindow
