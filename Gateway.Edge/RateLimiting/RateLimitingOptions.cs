@@ -7,13 +7,19 @@ internal sealed class RateLimitingOptions : IValidatableObject
 {
     public const string SectionName = "RateLimiting";
 
-    /// <summary>The policy applied to routes that name none. Default: <c>default</c>.</summary>
+    /// <summary>Policy names with a meaning of their own in YARP route configuration.</summary>
+    private static readonly string[] ReservedPolicyNames = ["default", "disable"];
+
+    /// <summary>
+    /// The policy whose per-minute quota the spec's <c>RATE_LIMIT_REQUESTS_PER_MINUTE</c> sets. Default: <c>standard</c>.
+    /// (YARP reserves the names <c>default</c> and <c>disable</c> for its own meanings, so no policy may use them.)
+    /// </summary>
     [Required]
-    public string DefaultPolicy { get; set; } = "default";
+    public string DefaultPolicy { get; set; } = "standard";
 
     /// <summary>
     /// Policies by name; YARP routes choose one with <c>RateLimiterPolicy</c>. Default: none here; the Edge's
-    /// <c>appsettings.json</c> defines <c>default</c> (the spec's 1,000 requests per minute per caller) and
+    /// <c>appsettings.json</c> defines <c>standard</c> (the spec's 1,000 requests per minute per caller) and
     /// <c>token-endpoints</c> (strict limits per client and per source address).
     /// </summary>
     public Dictionary<string, RateLimitPolicyOptions> Policies { get; set; } = new(StringComparer.Ordinal);
@@ -26,6 +32,11 @@ internal sealed class RateLimitingOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var reserved in ReservedPolicyNames.Where(Policies.ContainsKey))
+        {
+            yield return new ValidationResult($"Rate-limit policy name '{reserved}' is reserved by YARP; choose another.");
+        }
+
         if (!Policies.ContainsKey(DefaultPolicy))
         {
             yield return new ValidationResult($"RateLimiting:DefaultPolicy '{DefaultPolicy}' is not among RateLimiting:Policies.");

@@ -19,9 +19,9 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-dotnet build -c Release -v quiet bench/Backend >/dev/null
-dotnet build -c Release -v quiet bench/RateLimitBench >/dev/null
-dotnet build -c Release -v quiet Gateway.Edge >/dev/null
+dotnet build -c Release -v quiet bench/Backend >/dev/null || { echo "build of bench/Backend failed" >&2; exit 1; }
+dotnet build -c Release -v quiet bench/RateLimitBench >/dev/null || { echo "build of bench/RateLimitBench failed" >&2; exit 1; }
+dotnet build -c Release -v quiet Gateway.Edge >/dev/null || { echo "build of Gateway.Edge failed" >&2; exit 1; }
 
 redis_port=$(free_port); backend_port=$(free_port); edge_port=$(free_port)
 taskset -c 1 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >/dev/null & pids+=($!)
@@ -33,8 +33,13 @@ taskset -c 0 dotnet bench/RateLimitBench/bin/Release/net10.0/RateLimitBench.dll 
 taskset -c 1 dotnet bench/Backend/bin/Release/net10.0/Backend.dll --urls "http://127.0.0.1:$backend_port" >/dev/null & pids+=($!)
 edge_args=(
   --urls "http://127.0.0.1:$edge_port"
+  --contentRoot "$PWD/Gateway.Edge/bin/Release/net10.0"
   --ConnectionStrings:redis "127.0.0.1:$redis_port"
   --Logging:LogLevel:Default Warning
+  --services:identity:http:0 "http://127.0.0.1:$backend_port"
+  --services:realtime:http:0 "http://127.0.0.1:$backend_port"
+  --services:audit:http:0 "http://127.0.0.1:$backend_port"
+  --services:agentruntime:http:0 "http://127.0.0.1:$backend_port"
   --ReverseProxy:Clusters:bench:Destinations:d1:Address "http://127.0.0.1:$backend_port"
   --ReverseProxy:Routes:bench-open:ClusterId bench
   --ReverseProxy:Routes:bench-open:Match:Path "/open/{**rest}"
