@@ -1,9 +1,11 @@
 using AgentCore.Gateway.Edge.Authentication;
 using AgentCore.Gateway.Edge.Authorization;
+using AgentCore.Gateway.Edge.ClientAddresses;
 using AgentCore.Gateway.Edge.Cors;
 using AgentCore.Gateway.Edge.Headers;
 using AgentCore.Gateway.Edge.Health;
 using AgentCore.Gateway.Edge.OpenApi;
+using AgentCore.Gateway.Edge.RateLimiting;
 using AgentCore.Gateway.Edge.Resilience;
 using AgentCore.Gateway.Edge.Routing;
 using AgentCore.Gateway.Edge.Validation;
@@ -12,6 +14,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayRedis();
+builder.AddClientAddresses();
+builder.AddEdgeRateLimiting();
 builder.AddGatewayHealth();
 builder.AddEdgeSecurityHeaders();
 builder.AddEdgeRequestValidation();
@@ -24,6 +28,7 @@ builder.AddEdgeApiDocumentation();
 
 var app = builder.Build();
 
+app.UseClientAddresses();
 app.UseEdgeSecurityHeaders();
 app.UseRequestIdValidation();
 app.UseServiceDefaults();
@@ -32,6 +37,7 @@ app.UseEdgeCors();
 app.UseRouting();
 app.UseEdgeTimeouts();
 app.UseAuthentication();
+app.UseEdgeRateLimiting();
 app.UseAuthorization();
 app.UseJsonBodyValidation();
 

@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.RateLimiting;
+using AgentCore.Gateway.Contracts;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Model;
+
+namespace AgentCore.Gateway.Edge.RateLimiting;
+
+/// <summary>The configured policies by name, built once.</summary>
+internal sealed class RateLimitPolicies(
+    IOptions<RateLimitingOptions> options,
+    RedisRateLimitStore store,
+    RateLimitingMetrics metrics,
+    TimeProvider time,
+    IHttpContextAccessor accessor)
+{
+    private readonly Dictionary<string, GatewayRateLimiterPolicy> policies = options.Value.Policies.Keys.ToDictionary(
+        name => name,
+        name => new GatewayRateLimiterPolicy(name, options, store, metrics, time, accessor),
+        StringComparer.Ordinal);
+
+    public GatewayRateLimiterPolicy this[string name] => policies[name];
+}
+
+/// <summary>
+/// One configured policy as ASP.NET Core sees it: each request maps to a partition made of every limit's counting key,
+/// and each partition gets its own <see cref="DistributedRateLimiter"/>.
+/// </summary>
+internal sealed class GatewayRateLimiterPolicy(
+    string name,
+    IOptions<RateLimitingOptions> options,
+    RedisRateLimitStore store,
+    RateLimitingMetrics metrics,
+    TimeProvider time,
+    IHttpContextAccessor accessor) : IRateLimiterPolicy<string>
+{
+    private readonly RateLimitPolicyOptions policy = options.Value.Policies[name];
+
+    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => null;
+
+    public RateLimitPartition<string> GetPartition(HttpContext httpContext)
+    {
+        var keys = policy.Limits.Select((limit, index) => RedisKey(index, limit, httpContext)).ToArray();
+        return RateLimitPartition.Get(
+            string.Join('\n', keys),
+            _ => new DistributedRateLimiter(name, policy, keys, store, metrics, time, accessor));
+    }
+
+    /// <summary>
+    /// <c>ratelimit:{policy:partition}:limit</c>: the hash tag keeps one caller's keys on one Redis Cluster slot, and
+    /// callers' identities are hashed so that no raw address or key ever becomes a Redis key.
+    /// </summary>
+    private string RedisKey(int index, RateLimitOptions limit, HttpContext context)
+    {
+        var partition = new StringBuilder();
+        foreach (var dimension in limit.PartitionBy)
+        {
+            partition.Append(Segment(dimension, context)).Append('|');
+        }
+
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(partition.ToString())))[..32];
+        return $"ratelimit:{{{name}:{digest}}}:{index}";
+    }
+
+    private static string Segment(PartitionDimension dimension, HttpContext context)
+    {
+        var user = context.User;
+        var authenticated = user.Identity?.IsAuthenticated == true;
+        return dimension switch
+        {
+            PartitionDimension.Client when authenticated => "client:" + user.FindFirst(GatewayClaims.ClientId)?.Value,
+            PartitionDimension.Tenant when authenticated => "tenant:" + user.FindFirst(GatewayClaims.TenantId)?.Value,
+            PartitionDimension.ApiKey when context.Request.Headers[ApiKeys.Header] is [{ Length: > 0 } key] => "key:" + ApiKeys.Hash(key),
+            PartitionDimension.Route => "route:" + (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId ?? context.Request.Path.Value),
+            _ => "address:" + context.Connection.RemoteIpAddress,
+        };
+    }
+}

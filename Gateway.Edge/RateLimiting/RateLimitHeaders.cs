@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Errors;
+
+namespace AgentCore.Gateway.Edge.RateLimiting;
+
+/// <summary>
+/// The IETF rate-limit headers (draft-ietf-httpapi-ratelimit-headers): <c>RateLimit-Policy</c> lists every limit of the
+/// route's policy as <c>"name";q=quota;w=window-seconds</c>; <c>RateLimit</c> reports the tightest one as
+/// <c>"name";r=remaining;t=seconds-to-reset</c>. Refusals add <c>Retry-After</c> and the error envelope.
+/// </summary>
+internal static class RateLimitHeaders
+{
+    public const string PolicyHeader = "RateLimit-Policy";
+    public const string StateHeader = "RateLimit";
+
+    public static void Apply(HttpResponse response, RateLimitDecision decision)
+    {
+        var policy = new StringBuilder();
+        foreach (var limit in decision.Limits)
+        {
+            if (policy.Length > 0)
+            {
+                policy.Append(", ");
+            }
+
+            policy.Append(CultureInfo.InvariantCulture, $"\"{limit.Name}\";q={limit.PermitLimit};w={Seconds(limit.QuotaWindow)}");
+        }
+
+        response.Headers[PolicyHeader] = policy.ToString();
+        if (decision.TightestLimit is { } tightest)
+        {
+            response.Headers[StateHeader] = string.Create(
+                CultureInfo.InvariantCulture, $"\"{tightest.Name}\";r={Math.Max(0, decision.Remaining)};t={Seconds(decision.Reset)}");
+        }
+    }
+
+    public static async ValueTask WriteRefusalAsync(HttpContext context)
+    {
+        var decision = context.Features.Get<RateLimitDecision>();
+        var retryAfter = decision?.RetryAfter ?? TimeSpan.FromSeconds(1);
+        context.Response.Headers.RetryAfter = Seconds(retryAfter).ToString(CultureInfo.InvariantCulture);
+        if (decision is not null)
+        {
+            Apply(context.Response, decision);
+        }
+
+        if (decision?.LimiterUnavailable == true)
+        {
+            await ErrorResponses.WriteAsync(
+                context,
+                StatusCodes.Status503ServiceUnavailable,
+                ErrorCodes.ServiceUnavailable,
+                "The rate limiter cannot decide right now and this route refuses requests until it can.",
+                new Dictionary<string, object?> { ["policy"] = decision.Policy, ["retry_after_seconds"] = Seconds(retryAfter) }).ConfigureAwait(false);
+            return;
+        }
+
+        await ErrorResponses.WriteAsync(
+            context,
+            StatusCodes.Status429TooManyRequests,
+            ErrorCodes.RateLimitExceeded,
+            "Too many requests: the rate limit of this route is exhausted.",
+            new Dictionary<string, object?>
+            {
+                ["policy"] = decision?.Policy,
+                ["limit"] = decision?.TightestLimit?.Name,
+                ["retry_after_seconds"] = Seconds(retryAfter),
+            }).ConfigureAwait(false);
+    }
+
+    /// <summary>Whole seconds, rounded up, so that a client waiting this long is never early.</summary>
+    private static long Seconds(TimeSpan span) => Math.Max(0, (long)Math.Ceiling(span.TotalSeconds));
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics.Metrics;
+
+namespace AgentCore.Gateway.Edge.RateLimiting;
+
+/// <summary>The spec's rate-limiting metrics, plus how often Redis could not be asked.</summary>
+internal sealed class RateLimitingMetrics
+{
+    public const string MeterName = "AgentCore.Gateway.RateLimiting";
+
+    private readonly Counter<long> requestsBlocked;
+    private readonly Counter<long> limitViolations;
+    private readonly Histogram<double> quotaUtilization;
+    private readonly Counter<long> storeFailures;
+    private readonly Counter<long> fallbackDecisions;
+    private long activePartitions;
+
+    public RateLimitingMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        requestsBlocked = meter.CreateCounter<long>("requests_blocked", description: "Requests refused by a rate-limit policy.");
+        limitViolations = meter.CreateCounter<long>("limit_violations", description: "Refusals per limit: a request refused by two limits counts twice.");
+        quotaUtilization = meter.CreateHistogram<double>("quota_utilization", description: "Share of a limit in use when a request is decided (0 to 1).");
+        storeFailures = meter.CreateCounter<long>("rate_limit_store_failures", description: "Rate-limit decisions for which Redis failed or was too slow.");
+        fallbackDecisions = meter.CreateCounter<long>("rate_limit_fallback_decisions", description: "Decisions made without Redis, by the policy's failure mode.");
+        meter.CreateObservableGauge("rate_limit_partitions", () => ActivePartitions, description: "Callers, routes or tenants with a limiter in this instance's memory.");
+    }
+
+    /// <summary>How many partition limiters this instance holds now; idle ones are disposed, so it falls back when traffic stops.</summary>
+    public long ActivePartitions => Interlocked.Read(ref activePartitions);
+
+    public void PartitionCreated() => Interlocked.Increment(ref activePartitions);
+
+    public void PartitionDisposed() => Interlocked.Decrement(ref activePartitions);
+
+    public void Blocked(string policy) => requestsBlocked.Add(1, new KeyValuePair<string, object?>("policy", policy));
+
+    public void Violated(string policy, string limit) =>
+        limitViolations.Add(1, new KeyValuePair<string, object?>("policy", policy), new KeyValuePair<string, object?>("limit", limit));
+
+    public void Utilization(string policy, string limit, double share) =>
+        quotaUtilization.Record(share, new KeyValuePair<string, object?>("policy", policy), new KeyValuePair<string, object?>("limit", limit));
+
+    public void StoreFailed() => storeFailures.Add(1);
+
+    public void DecidedWithoutRedis(string policy, RedisFailureMode mode) =>
+        fallbackDecisions.Add(1, new KeyValuePair<string, object?>("policy", policy), new KeyValuePair<string, object?>("mode", mode.ToString()));
+}
