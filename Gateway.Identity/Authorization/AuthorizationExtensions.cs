@@ -91,6 +91,7 @@ internal static class AuthorizationExtensions
 
                 server.AddEventHandler(TokenResponseAuditHandler.Descriptor);
                 server.AddEventHandler(RevocationAuditHandler.Descriptor);
+                server.AddEventHandler(AccessTokenNotBeforeHandler.Descriptor);
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()

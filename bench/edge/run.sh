@@ -27,7 +27,7 @@ wait_http() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" && return 0;
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 
 echo "building (Release)..." >&2
-dotnet publish "$ROOT/bench/edge/BenchBackend/BenchBackend.csproj" -c Release -o "$WORK/backend" -v quiet -nologo >&2
+dotnet publish "$ROOT/bench/BenchBackend/BenchBackend.csproj" -c Release -o "$WORK/backend" -v quiet -nologo >&2
 dotnet publish "$ROOT/Gateway.Edge/Gateway.Edge.csproj" -c Release -o "$WORK/edge" -v quiet -nologo >&2
 
 BACKEND_PORT=$(free_port); EDGE_PORT=$(free_port); NGINX_PORT=$(free_port); REDIS_PORT=$(free_port)
@@ -47,6 +47,13 @@ edge_env=(
   Gateway__Issuer="$ISSUER"
   Authentication__Jwt__MetadataAddress="http://127.0.0.1:$BACKEND_PORT/.well-known/openid-configuration"
   EdgeTrust__Key="bench-only-edge-trust-key-0123456789abcdefghijkl"
+  # Rate limiting stays on, with limits the load never reaches, so it costs what it costs without refusing anything.
+  RateLimiting__Policies__standard__Limits__0__PermitLimit=1000000000
+  RateLimiting__Policies__standard__Limits__0__TokensPerPeriod=1000000000
+  RateLimiting__Policies__standard__Limits__1__Algorithm=TokenBucket
+  RateLimiting__Policies__standard__Limits__1__PermitLimit=1000000000
+  RateLimiting__Policies__standard__Limits__1__TokensPerPeriod=1000000000
+  RateLimiting__Policies__standard__Limits__1__ReplenishmentPeriod=00:01:00
 )
 for cluster in identity realtime audit agentruntime; do
   edge_env+=("ReverseProxy__Clusters__${cluster}__Destinations__primary__Address=http://127.0.0.1:$BACKEND_PORT")

@@ -19,7 +19,7 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-dotnet build -c Release -v quiet bench/Backend >/dev/null || { echo "build of bench/Backend failed" >&2; exit 1; }
+dotnet build -c Release -v quiet bench/BenchBackend >/dev/null || { echo "build of bench/BenchBackend failed" >&2; exit 1; }
 dotnet build -c Release -v quiet bench/RateLimitBench >/dev/null || { echo "build of bench/RateLimitBench failed" >&2; exit 1; }
 dotnet build -c Release -v quiet Gateway.Edge >/dev/null || { echo "build of Gateway.Edge failed" >&2; exit 1; }
 
@@ -30,7 +30,7 @@ sleep 0.5
 echo "## Decision latency (one caller, Redis on CPU 1, benchmark on CPU 0)"
 taskset -c 0 dotnet bench/RateLimitBench/bin/Release/net10.0/RateLimitBench.dll "127.0.0.1:$redis_port" 100000 20000
 
-taskset -c 1 dotnet bench/Backend/bin/Release/net10.0/Backend.dll --urls "http://127.0.0.1:$backend_port" >/dev/null & pids+=($!)
+taskset -c 1 dotnet bench/BenchBackend/bin/Release/net10.0/BenchBackend.dll --urls "http://127.0.0.1:$backend_port" >/dev/null & pids+=($!)
 edge_args=(
   --urls "http://127.0.0.1:$edge_port"
   --contentRoot "$PWD/Gateway.Edge/bin/Release/net10.0"
@@ -54,7 +54,7 @@ edge_args=(
   --RateLimiting:Policies:bench:Limits:0:ReplenishmentPeriod 00:00:01
 )
 ASPNETCORE_ENVIRONMENT=Production taskset -c 1 dotnet Gateway.Edge/bin/Release/net10.0/AgentCore.Gateway.Edge.dll "${edge_args[@]}" >/dev/null & edge_pid=$!; pids+=($edge_pid)
-wait_http "http://127.0.0.1:$backend_port/"
+wait_http "http://127.0.0.1:$backend_port/health"
 wait_http "http://127.0.0.1:$edge_port/open/warm"
 wait_http "http://127.0.0.1:$edge_port/limited/warm"
 

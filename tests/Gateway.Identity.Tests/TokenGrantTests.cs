@@ -33,7 +33,9 @@ public sealed class TokenGrantTests(IdentityServerFixture fixture)
         Assert.Equal("acme", token.GetClaim(GatewayClaims.TenantId).Value);
         Assert.Equal([GatewayTokens.Audience], token.Audiences);
         Assert.False(string.IsNullOrEmpty(token.Id));
-        Assert.True(token.TryGetPayloadValue<long>("iat", out _));
+        Assert.True(token.TryGetPayloadValue<long>("iat", out var issuedAt));
+        Assert.True(token.TryGetPayloadValue<long>("nbf", out var notBefore));
+        Assert.Equal(issuedAt, notBefore);
     }
 
     [Fact]
