@@ -26,19 +26,29 @@ internal static class StackCredentials
     }
 
     /// <summary>A client_credentials access token of the development client <c>agentcore-service</c> (tenant acme), from Identity through the Edge.</summary>
-    public static async Task<string> GetServiceTokenAsync(HttpClient edge, string scope)
+    public static Task<string> GetServiceTokenAsync(HttpClient edge, string scope) =>
+        GetClientTokenAsync(edge, "agentcore-service", "dev-service-secret", scope);
+
+    /// <summary>A client_credentials access token of a development client, from Identity through the Edge.</summary>
+    public static async Task<string> GetClientTokenAsync(HttpClient edge, string clientId, string secret, string scope)
+    {
+        using var response = await RequestClientTokenAsync(edge, clientId, secret, scope);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"The token endpoint answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>The token endpoint's answer to a client_credentials request, whatever it is.</summary>
+    public static async Task<HttpResponseMessage> RequestClientTokenAsync(HttpClient edge, string clientId, string secret, string scope)
     {
         using var form = new FormUrlEncodedContent(
         [
             new("grant_type", "client_credentials"),
-            new("client_id", "agentcore-service"),
-            new("client_secret", "dev-service-secret"),
+            new("client_id", clientId),
+            new("client_secret", secret),
             new("scope", scope),
         ]);
-        using var response = await edge.PostAsync("/api/v1/auth/token", form, TestContext.Current.CancellationToken);
-        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.True(response.IsSuccessStatusCode, $"The token endpoint answered {(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+        return await edge.PostAsync(new Uri("/api/v1/auth/token", UriKind.Relative), form, TestContext.Current.CancellationToken);
     }
 
     public static void Authorize(this HttpRequestMessage request, string token) =>
