@@ -9,6 +9,9 @@ internal static class GatewayServices
     /// <summary>The port of the Edge, the stack's single public endpoint.</summary>
     public const int EdgePort = 8080;
 
+    /// <summary>The spec's setting for the Edge's default per-minute rate limit.</summary>
+    private const string RequestsPerMinuteSetting = "RATE_LIMIT_REQUESTS_PER_MINUTE";
+
     /// <summary>
     /// The gateway's services, each referencing exactly what it uses and starting once that is healthy.
     /// Only the Edge is meant for clients; its public URL is the token issuer every service agrees on.
@@ -60,6 +63,12 @@ internal static class GatewayServices
             .WithReference(audit).WaitFor(audit)
             .WithReference(agentRuntime).WaitFor(agentRuntime)
             .WithHttpHealthCheck("/health");
+
+        // The spec's knob for the default per-minute quota, passed on to the Edge when the AppHost is given it.
+        if (builder.Configuration[RequestsPerMinuteSetting] is { Length: > 0 } requestsPerMinute)
+        {
+            edge.WithEnvironment(RequestsPerMinuteSetting, requestsPerMinute);
+        }
     }
 
     private static IResourceBuilder<ProjectResource> WithIssuer(this IResourceBuilder<ProjectResource> service, ReferenceExpression issuer) =>
