@@ -220,6 +220,7 @@ internal sealed class DistributedRateLimiter : RateLimiter
         private readonly Lock gate = new();
         private RateLimiter? fallback;
         private Task<StoreDecision?>? refill;
+        private int prefetching;
         private int leaseRemaining;
         private long leaseExpiresTicks;
         private long remainingInRedis;
@@ -288,12 +289,25 @@ internal sealed class DistributedRateLimiter : RateLimiter
         public void PrefetchIfLow(RedisRateLimitStore store, TimeProvider time)
         {
             var leaseSize = Options.EffectiveLeaseSize;
-            if (leaseSize < 4 || Volatile.Read(ref leaseRemaining) > leaseSize / 4)
+            if (leaseSize < 4 || Volatile.Read(ref leaseRemaining) > leaseSize / 4
+                || Interlocked.CompareExchange(ref prefetching, 1, 0) != 0)
             {
                 return;
             }
 
-            _ = RefillAsync(store, time);
+            // Issuing a Redis command costs the issuing thread tens of microseconds; the request that noticed the
+            // lease running low must not pay for it.
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await RefillAsync(store, time).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Volatile.Write(ref prefetching, 0);
+                }
+            });
         }
 
         private async Task<StoreDecision?> RunRefillAsync(RedisRateLimitStore store, TimeProvider time)

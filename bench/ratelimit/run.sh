@@ -35,6 +35,9 @@ edge_args=(
   --urls "http://127.0.0.1:$edge_port"
   --contentRoot "$PWD/Gateway.Edge/bin/Release/net10.0"
   --ConnectionStrings:redis "127.0.0.1:$redis_port"
+  --Gateway:Issuer "http://bench.invalid/"
+  --Authentication:Jwt:MetadataAddress "http://127.0.0.1:$backend_port/.well-known/openid-configuration"
+  --EdgeTrust:Key "bench-only-edge-trust-key-0123456789abcdefghijkl"
   --Logging:LogLevel:Default Warning
   --services:identity:http:0 "http://127.0.0.1:$backend_port"
   --services:realtime:http:0 "http://127.0.0.1:$backend_port"
