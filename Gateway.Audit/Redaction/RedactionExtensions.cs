@@ -13,10 +13,7 @@ internal static class RedactionExtensions
     /// </summary>
     public static IHostApplicationBuilder AddAuditRedaction(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AuditRedactionOptions>()
-            .Bind(builder.Configuration.GetSection(AuditRedactionOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<AuditRedactionOptions>(AuditRedactionOptions.SectionName);
         builder.Services.AddRedaction(redaction =>
         {
             redaction.SetRedactor<ErasingRedactor>(new DataClassificationSet(AuditDataClasses.Credential));

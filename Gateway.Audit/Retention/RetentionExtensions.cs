@@ -5,10 +5,7 @@ internal static class RetentionExtensions
     /// <summary>The background retention job and its options (<c>AuditRetention</c>, validated at start).</summary>
     public static IHostApplicationBuilder AddAuditRetention(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RetentionOptions>()
-            .Bind(builder.Configuration.GetSection(RetentionOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<RetentionOptions>(RetentionOptions.SectionName);
         builder.Services.AddSingleton<RetentionSweeper>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RetentionSweeper>());
         return builder;

@@ -16,10 +16,7 @@ internal static class AuthenticationExtensions
             .Bind(builder.Configuration.GetSection(JwtValidationOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddOptions<ApiKeyOptions>()
-            .Bind(builder.Configuration.GetSection(ApiKeyOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<ApiKeyOptions>(ApiKeyOptions.SectionName);
 
         builder.Services.AddHttpClient(SigningKeyProvider.HttpClientName);
         builder.Services.AddSingleton<SigningKeyProvider>();

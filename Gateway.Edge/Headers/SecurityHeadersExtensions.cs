@@ -6,10 +6,7 @@ internal static class SecurityHeadersExtensions
 {
     public static IHostApplicationBuilder AddEdgeSecurityHeaders(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SecurityHeadersOptions>()
-            .Bind(builder.Configuration.GetSection(SecurityHeadersOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<SecurityHeadersOptions>(SecurityHeadersOptions.SectionName);
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
         return builder;
     }

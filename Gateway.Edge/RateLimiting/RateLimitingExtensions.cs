@@ -14,8 +14,7 @@ internal static class RateLimitingExtensions
     /// </summary>
     public static IHostApplicationBuilder AddEdgeRateLimiting(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RateLimitingOptions>()
-            .Bind(builder.Configuration.GetSection(RateLimitingOptions.SectionName))
+        builder.AddValidatedOptions<RateLimitingOptions>(RateLimitingOptions.SectionName)
             .PostConfigure<IConfiguration>((options, configuration) =>
             {
                 if (int.TryParse(configuration[RequestsPerMinuteSetting], out var perMinute)
@@ -26,9 +25,7 @@ internal static class RateLimitingExtensions
                         quota.PermitLimit = perMinute;
                     }
                 }
-            })
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            });
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<RateLimitingMetrics>();
         builder.Services.AddSingleton<RedisRateLimitStore>();

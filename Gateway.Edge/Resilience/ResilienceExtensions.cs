@@ -11,10 +11,7 @@ internal static class ResilienceExtensions
     /// </summary>
     public static IHostApplicationBuilder AddEdgeResilience(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ResilienceOptions>()
-            .Bind(builder.Configuration.GetSection(ResilienceOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<ResilienceOptions>(ResilienceOptions.SectionName);
         builder.Services.AddSingleton<EdgeProxyMetrics>();
         builder.Services.AddSingleton<IForwarderHttpClientFactory, RetryingForwarderHttpClientFactory>();
         builder.Services.AddRequestTimeouts();

@@ -4,10 +4,7 @@ internal static class ValidationExtensions
 {
     public static IHostApplicationBuilder AddEdgeRequestValidation(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RequestValidationOptions>()
-            .Bind(builder.Configuration.GetSection(RequestValidationOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<RequestValidationOptions>(RequestValidationOptions.SectionName);
         return builder;
     }
 

@@ -10,10 +10,7 @@ internal static class SeedingExtensions
             return builder;
         }
 
-        builder.Services.AddOptions<DevelopmentSeedOptions>()
-            .Bind(builder.Configuration.GetSection(DevelopmentSeedOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<DevelopmentSeedOptions>(DevelopmentSeedOptions.SectionName);
         builder.Services.AddHostedService<DevelopmentSeeder>();
         return builder;
     }

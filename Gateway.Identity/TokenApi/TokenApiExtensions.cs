@@ -4,10 +4,7 @@ internal static class TokenApiExtensions
 {
     public static IHostApplicationBuilder AddTokenApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TokenEndpointOptions>()
-            .Bind(builder.Configuration.GetSection(TokenEndpointOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<TokenEndpointOptions>(TokenEndpointOptions.SectionName);
         return builder;
     }
 

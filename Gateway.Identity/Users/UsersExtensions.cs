@@ -7,10 +7,7 @@ internal static class UsersExtensions
     /// <summary>Password checking with PBKDF2 hashes and configurable lockout.</summary>
     public static IHostApplicationBuilder AddUsers(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<LockoutOptions>()
-            .Bind(builder.Configuration.GetSection(LockoutOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<LockoutOptions>(LockoutOptions.SectionName);
         builder.Services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         builder.Services.AddScoped<UserAuthenticator>();
         return builder;

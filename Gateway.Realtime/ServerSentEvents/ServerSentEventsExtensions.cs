@@ -7,10 +7,7 @@ internal static class ServerSentEventsExtensions
     public static TBuilder AddAgentEventStream<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddOptions<ServerSentEventsOptions>()
-            .Bind(builder.Configuration.GetSection(ServerSentEventsOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<ServerSentEventsOptions>(ServerSentEventsOptions.SectionName);
         builder.Services.AddSingleton<EventStreamEndpoint>();
         return builder;
     }

@@ -11,10 +11,7 @@ internal static class StreamingExtensions
     public static TBuilder AddEventStreaming<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddOptions<EventStreamOptions>()
-            .Bind(builder.Configuration.GetSection(EventStreamOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<EventStreamOptions>(EventStreamOptions.SectionName);
         builder.Services.AddSingleton<EventFanOut>();
         builder.Services.AddSingleton<EventReplay>();
         builder.Services.AddSingleton<AgentTenants>();

@@ -12,10 +12,7 @@ public static class AuditTrailExtensions
     public static TBuilder AddAuditTrail<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddOptions<AuditTrailOptions>()
-            .Bind(builder.Configuration.GetSection(AuditTrailOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<AuditTrailOptions>(AuditTrailOptions.SectionName);
         builder.Services.AddSingleton<RedisAuditTrail>();
         builder.Services.AddSingleton<IAuditTrail>(services => services.GetRequiredService<RedisAuditTrail>());
         builder.Services.AddHostedService(services => services.GetRequiredService<RedisAuditTrail>());

@@ -25,10 +25,7 @@ public static class GatewayJwtExtensions
     public static AuthenticationBuilder AddGatewayJwtAuthentication<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddOptions<GatewayJwtOptions>()
-            .Bind(builder.Configuration.GetSection(GatewayJwtOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<GatewayJwtOptions>(GatewayJwtOptions.SectionName);
         builder.Services.AddHttpClient(MetadataClientName);
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<GatewayJwtOptions>, IHttpClientFactory, IConfiguration>((bearer, gateway, clients, configuration) =>

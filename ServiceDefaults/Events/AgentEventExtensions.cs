@@ -9,10 +9,7 @@ public static class AgentEventExtensions
     public static TBuilder AddAgentEventPublisher<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddOptions<AgentEventStreamOptions>()
-            .Bind(builder.Configuration.GetSection(AgentEventStreamOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<AgentEventStreamOptions>(AgentEventStreamOptions.SectionName);
         builder.Services.AddSingleton<IAgentEventPublisher, RedisAgentEventPublisher>();
         return builder;
     }

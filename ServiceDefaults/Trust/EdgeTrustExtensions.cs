@@ -11,10 +11,7 @@ public static class EdgeTrustExtensions
     public static TBuilder AddEdgeTrust<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddOptions<EdgeTrustOptions>()
-            .Bind(builder.Configuration.GetSection(EdgeTrustOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddValidatedOptions<EdgeTrustOptions>(EdgeTrustOptions.SectionName);
         return builder;
     }
 
