@@ -122,7 +122,7 @@ internal sealed class DevelopmentSeeder(IServiceScopeFactory scopes, IOptions<De
             return;
         }
 
-        var user = new UserAccount { Id = Guid.NewGuid().ToString("D"), UserName = userName, TenantId = tenantId, PasswordHash = string.Empty, Roles = roles };
+        var user = new UserAccount { Id = Guid.NewGuid().ToString("D"), UserName = userName, TenantId = tenantId, Roles = roles };
         user.PasswordHash = hasher.HashPassword(user, password);
         db.Users.Add(user);
     }

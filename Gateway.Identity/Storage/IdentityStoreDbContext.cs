@@ -8,13 +8,15 @@ namespace AgentCore.Gateway.Identity.Storage;
 
 /// <summary>
 /// The PostgreSQL store of the OpenID Connect server: OpenIddict's clients, scopes, authorizations and tokens, plus
-/// tenants, users, signing keys, API keys and the shared Data Protection key ring.
+/// tenants, users and their links to outside providers, signing keys, API keys and the shared Data Protection key ring.
 /// </summary>
 internal sealed class IdentityStoreDbContext(DbContextOptions<IdentityStoreDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
     public DbSet<UserAccount> Users => Set<UserAccount>();
+
+    public DbSet<ExternalLogin> ExternalLogins => Set<ExternalLogin>();
 
     public DbSet<StoredSigningKey> SigningKeys => Set<StoredSigningKey>();
 
@@ -44,6 +46,17 @@ internal sealed class IdentityStoreDbContext(DbContextOptions<IdentityStoreDbCon
             user.Property(entity => entity.TenantId).HasMaxLength(64);
             user.HasOne<Tenant>().WithMany().HasForeignKey(entity => entity.TenantId);
             user.Property(entity => entity.Version).IsConcurrencyToken();
+        });
+
+        modelBuilder.Entity<ExternalLogin>(login =>
+        {
+            login.ToTable("external_logins");
+            login.HasKey(entity => new { entity.Provider, entity.Subject });
+            login.Property(entity => entity.Provider).HasMaxLength(100);
+            login.Property(entity => entity.Subject).HasMaxLength(500);
+            login.Property(entity => entity.UserId).HasMaxLength(64);
+            login.HasIndex(entity => entity.UserId);
+            login.HasOne<UserAccount>().WithMany().HasForeignKey(entity => entity.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<StoredSigningKey>(key =>

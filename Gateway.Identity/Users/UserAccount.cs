@@ -1,6 +1,9 @@
 namespace AgentCore.Gateway.Identity.Users;
 
-/// <summary>A person who signs in with a user name and password.</summary>
+/// <summary>
+/// A person who signs in: with a local user name and password, or through an outside identity provider or directory
+/// (<see cref="ExternalLogin"/>), in which case the account has no local password.
+/// </summary>
 internal sealed class UserAccount
 {
     public required string Id { get; set; }
@@ -9,8 +12,11 @@ internal sealed class UserAccount
 
     public required string TenantId { get; set; }
 
-    /// <summary>ASP.NET Core Identity's <c>PasswordHasher</c> format (PBKDF2); the password itself is never stored.</summary>
-    public required string PasswordHash { get; set; }
+    /// <summary>
+    /// ASP.NET Core Identity's <c>PasswordHasher</c> format (PBKDF2); the password itself is never stored. Null for an
+    /// account provisioned from an outside provider, which can only sign in there.
+    /// </summary>
+    public string? PasswordHash { get; set; }
 
     public List<string> Roles { get; set; } = [];
 

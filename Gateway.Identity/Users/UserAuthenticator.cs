@@ -26,7 +26,7 @@ internal sealed class UserAuthenticator(
     public async Task<(LoginResult Result, UserAccount? User)> AuthenticateAsync(string userName, string password, CancellationToken cancellationToken)
     {
         var user = await db.Users.SingleOrDefaultAsync(account => account.UserName == userName, cancellationToken);
-        if (user is null)
+        if (user?.PasswordHash is null)
         {
             return (LoginResult.InvalidCredentials, null);
         }
