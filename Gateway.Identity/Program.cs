@@ -1,6 +1,7 @@
 using AgentCore.Gateway.Identity.ApiKeys;
 using AgentCore.Gateway.Identity.Auditing;
 using AgentCore.Gateway.Identity.Authorization;
+using AgentCore.Gateway.Identity.Federation;
 using AgentCore.Gateway.Identity.Proxy;
 using AgentCore.Gateway.Identity.RateLimiting;
 using AgentCore.Gateway.Identity.Seeding;
@@ -19,6 +20,7 @@ builder.AddSigningKeys();
 builder.AddAuthAudit();
 builder.AddUsers();
 builder.AddTokenServer();
+builder.AddFederation();
 builder.AddTokenApi();
 builder.AddTokenRateLimits();
 builder.AddApiKeys();
@@ -30,6 +32,7 @@ app.UseEdgeForwarding();
 app.UseTokenApi();
 app.UseTokenRateLimits();
 app.UseTokenServer();
+app.MapFederation();
 app.MapApiKeyEndpoints();
 app.MapDefaultEndpoints();
 

@@ -2,16 +2,19 @@ using System.Net;
 using System.Security.Claims;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Identity.Auditing;
+using AgentCore.Gateway.Identity.Federation;
 using AgentCore.Gateway.Identity.Users;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
 
 namespace AgentCore.Gateway.Identity.Login;
 
 /// <summary>
-/// The sign-in form of the authorization code flow: a plain HTML form with an antiforgery token. A successful login
-/// sets the session cookie and returns to the authorization request that sent the user here.
+/// The sign-in form of the authorization code flow: a plain HTML form with an antiforgery token, and a "Sign in with …"
+/// link per outside provider. A successful login sets the session cookie and returns to the authorization request that
+/// sent the user here.
 /// </summary>
 internal static class LoginPage
 {
@@ -24,8 +27,7 @@ internal static class LoginPage
         return endpoints;
     }
 
-    private static IResult Show(HttpContext context, IAntiforgery antiforgery, string? returnUrl) =>
-        Render(context, antiforgery, returnUrl, error: null);
+    private static IResult Show(HttpContext context, string? returnUrl) => Render(context, returnUrl, error: null);
 
     private static async Task<IResult> SubmitAsync(HttpContext context, IAntiforgery antiforgery, UserAuthenticator users, AuthAudit audit)
     {
@@ -54,24 +56,42 @@ internal static class LoginPage
             var message = result == LoginResult.LockedOut
                 ? "The account is locked after too many failed logins. Try again later."
                 : "The user name or password is incorrect.";
-            return Render(context, antiforgery, returnUrl, message, StatusCodes.Status401Unauthorized);
+            return Render(context, returnUrl, message, StatusCodes.Status401Unauthorized);
         }
 
         audit.Record(context, AuditEventTypes.LoginSucceeded, AuditOutcomes.Success, new AuditActor(null, user!.Id, user.TenantId));
+        return await SignInAsync(context, user, returnUrl);
+    }
+
+    /// <summary>Starts the session of a user who proved who they are, here or at an outside provider, and returns.</summary>
+    public static async Task<IResult> SignInAsync(HttpContext context, UserAccount user, string? returnUrl)
+    {
         var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme);
         identity.AddClaim(new Claim(GatewayClaims.Subject, user.Id));
         identity.AddClaim(new Claim(ClaimTypes.Name, user.UserName));
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-        return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl : "/");
+        return Results.LocalRedirect(LocalOrRoot(returnUrl));
     }
 
-    private static bool IsLocal(string url) =>
-        url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+    /// <summary>The return URL when it stays on this site, else the root: the login never redirects elsewhere.</summary>
+    public static string LocalOrRoot(string? url) =>
+        url is not null && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url
+            : "/";
 
-    private static IResult Render(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error, int status = StatusCodes.Status200OK)
+    /// <summary>The page, with an error above the form when a sign-in failed.</summary>
+    public static IResult Render(HttpContext context, string? returnUrl, string? error, int status = StatusCodes.Status200OK)
     {
-        var tokens = antiforgery.GetAndStoreTokens(context);
+        var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
+        var providers = context.RequestServices.GetRequiredService<IOptions<FederationOptions>>().Value.OidcProviders;
         var errorHtml = error is null ? string.Empty : $"<p role=\"alert\">{WebUtility.HtmlEncode(error)}</p>";
+        var providerHtml = string.Concat(providers.Select(provider =>
+            $"<li><a href=\"{WebUtility.HtmlEncode(FederationEndpoints.StartPath(provider.Key, returnUrl))}\">Sign in with {WebUtility.HtmlEncode(provider.Value.DisplayName ?? provider.Key)}</a></li>"));
+        if (providerHtml.Length > 0)
+        {
+            providerHtml = $"<ul class=\"providers\">{providerHtml}</ul>";
+        }
+
         var html = $"""
             <!DOCTYPE html>
             <html lang="en">
@@ -86,6 +106,7 @@ internal static class LoginPage
             <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
             <button type="submit">Sign in</button>
             </form>
+            {providerHtml}
             </body>
             </html>
             """;

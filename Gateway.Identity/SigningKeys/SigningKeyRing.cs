@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Client;
 using OpenIddict.Server;
 using OpenIddict.Validation;
 
@@ -13,13 +14,16 @@ internal sealed record KeySet(IReadOnlyList<SigningCredentials> Signing, IReadOn
 }
 
 /// <summary>
-/// Feeds the current key set into OpenIddict's server and validation options. OpenIddict reads its credentials from
+/// Feeds the current key set into OpenIddict's server, validation and client options (the client protects its state
+/// tokens with them, so a callback may land on any instance). OpenIddict reads its credentials from
 /// options, so a new key set raises the options' change token: <see cref="IOptionsMonitor{TOptions}"/> then rebuilds
 /// them, and the next request signs and publishes with the new set, without a restart.
 /// </summary>
 internal sealed class SigningKeyRing :
     IConfigureOptions<OpenIddictServerOptions>,
+    IConfigureOptions<OpenIddictClientOptions>,
     IOptionsChangeTokenSource<OpenIddictServerOptions>,
+    IOptionsChangeTokenSource<OpenIddictClientOptions>,
     IOptionsChangeTokenSource<OpenIddictValidationOptions>,
     IDisposable
 {
@@ -60,6 +64,13 @@ internal sealed class SigningKeyRing :
     public void Dispose() => changed.Dispose();
 
     public void Configure(OpenIddictServerOptions options)
+    {
+        var keys = Current;
+        options.SigningCredentials.AddRange(keys.Signing);
+        options.EncryptionCredentials.AddRange(keys.Encryption);
+    }
+
+    public void Configure(OpenIddictClientOptions options)
     {
         var keys = Current;
         options.SigningCredentials.AddRange(keys.Signing);

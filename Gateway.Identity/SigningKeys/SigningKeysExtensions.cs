@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpenIddict.Client;
 using OpenIddict.Server;
 using OpenIddict.Validation;
 
@@ -16,7 +17,9 @@ internal static class SigningKeysExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<SigningKeyRing>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(services => services.GetRequiredService<SigningKeyRing>());
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictClientOptions>>(services => services.GetRequiredService<SigningKeyRing>());
         builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(services => services.GetRequiredService<SigningKeyRing>());
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddictClientOptions>>(services => services.GetRequiredService<SigningKeyRing>());
         builder.Services.AddSingleton<IOptionsChangeTokenSource<OpenIddictValidationOptions>>(services => services.GetRequiredService<SigningKeyRing>());
         builder.Services.AddSingleton<SigningKeyRotator>();
         builder.Services.AddHostedService<SigningKeyRotationService>();

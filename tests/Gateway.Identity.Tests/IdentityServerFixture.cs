@@ -46,6 +46,24 @@ public sealed class IdentityServerFixture : IAsyncLifetime
         return factory;
     }
 
+    /// <summary>
+    /// A fresh instance listening on a real loopback port, with its issuer at that address: for tests where one
+    /// instance talks to another over HTTP, as an outside identity provider does.
+    /// </summary>
+    public async Task<IdentityService> StartListeningServiceAsync(int port, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
+    {
+        var database = await Postgres.CreateDatabaseAsync("identity");
+        var factory = new IdentityService(
+            database,
+            Redis.ConnectionString,
+            new Dictionary<string, string?>(settings) { [GatewayTokens.IssuerConfigurationKey] = $"http://localhost:{port}/" },
+            configureServices);
+        services.Add(factory);
+        factory.UseKestrel(port);
+        factory.StartServer();
+        return factory;
+    }
+
     public async Task<IConnectionMultiplexer> ConnectRedisAsync() => await ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
 
     public async ValueTask DisposeAsync()
