@@ -52,6 +52,28 @@ public sealed class ApiKeyTests(IdentityServerFixture fixture)
     }
 
     [Fact]
+    public async Task Keys_are_published_again_when_Redis_comes_back_without_its_data()
+    {
+        var admin = await AuthorizedAsync(await AdminTokenAsync(client));
+        using var created = await client.SendAsync(Request(HttpMethod.Post, Path, admin, """{"name":"survivor","tenant_id":"acme","scopes":["agents.read"],"expires_in_days":1}"""), TestContext.Current.CancellationToken);
+        var redisKey = GatewayApiKeys.RedisKey(GatewayApiKeys.Hash((await JsonAsync(created)).GetProperty("key").GetString()!));
+
+        // redis-server runs without persistence here: a restart comes back empty, as a cache node that was replaced.
+        await fixture.Redis.StopAsync();
+        await fixture.Redis.StartAgainAsync();
+        await using var redis = await fixture.ConnectRedisAsync();
+        Assert.False(await redis.GetDatabase().KeyExistsAsync(redisKey), "the restarted Redis should start empty");
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await redis.GetDatabase().KeyExistsAsync(redisKey) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(await redis.GetDatabase().KeyExistsAsync(redisKey), "the key was not published again after Redis came back");
+    }
+
+    [Fact]
     public async Task Invalid_key_requests_get_422_with_the_failing_fields()
     {
         var admin = await AuthorizedAsync(await AdminTokenAsync(client));

@@ -121,6 +121,25 @@ public sealed class OidcFederationTests(IdentityServerFixture servers, Federatio
     }
 
     [Fact]
+    public async Task A_callback_naming_another_issuer_is_refused()
+    {
+        using var browser = new Browser();
+        var (_, challenge) = NewPkce();
+        var atProvider = await StartAsync(browser, challenge, "corp");
+        var callback = await LogInAtProviderAsync(browser, atProvider, "alice", AlicePassword);
+        var parameters = QueryHelpers.ParseQuery(callback.Query).ToDictionary(parameter => parameter.Key, parameter => (string?)parameter.Value.ToString());
+        Assert.Equal(federation.ProviderAddress.ToString(), parameters["iss"]);
+        parameters["iss"] = "http://login.attacker.example/";
+
+        var page = await browser.GetAsync(new Uri(QueryHelpers.AddQueryString(callback.GetLeftPart(UriPartial.Path), parameters)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+        Assert.StartsWith("Sign-in with Corp SSO failed", page.Alert, StringComparison.Ordinal);
+        Assert.Contains("'iss' parameter doesn't match the authorization server", page.Alert, StringComparison.Ordinal);
+        Assert.False(await HasSessionAsync(browser, challenge));
+    }
+
+    [Fact]
     public async Task A_callback_with_a_forged_state_is_refused()
     {
         using var browser = new Browser();
