@@ -16,6 +16,7 @@ internal sealed class AuditEntryParser(AuditEventRedactor redactor, TimeProvider
     {
         var now = time.GetUtcNow();
         var records = new Dictionary<Guid, AuditRecord>(entries.Count);
+        var sources = new Dictionary<Guid, StreamEntry>(entries.Count);
         var deadLetters = new List<DeadLetter>();
         foreach (var entry in entries)
         {
@@ -24,24 +25,35 @@ internal sealed class AuditEntryParser(AuditEventRedactor redactor, TimeProvider
             if (error is null)
             {
                 // A producer that retried a batch may have appended the same event twice; one row either way.
-                records.TryAdd(auditEvent!.Id, redactor.ToRecord(auditEvent, now));
+                if (records.TryAdd(auditEvent!.Id, redactor.ToRecord(auditEvent, now)))
+                {
+                    sources[auditEvent.Id] = entry;
+                }
+
                 continue;
             }
 
-            var bytes = payload.IsNull ? [] : (byte[])payload!;
-            var type = (string?)entry[StreamNames.TypeField];
-            deadLetters.Add(new DeadLetter
-            {
-                StreamEntryId = entry.Id!,
-                Type = type is { Length: > 64 } ? type[..64] : type,
-                Error = error,
-                PayloadSha256 = payload.IsNull ? null : Convert.ToHexStringLower(SHA256.HashData(bytes)),
-                PayloadLength = bytes.Length,
-                ReceivedAt = now,
-            });
+            deadLetters.Add(Reject(entry, error, now));
         }
 
-        return new ParsedBatch([.. records.Values], deadLetters);
+        return new ParsedBatch([.. records.Values], deadLetters, sources);
+    }
+
+    /// <summary>The dead letter of an entry: its stream id, type, the reason and its payload's hash, never its content.</summary>
+    public static DeadLetter Reject(StreamEntry entry, string error, DateTimeOffset now)
+    {
+        var payload = entry[StreamNames.PayloadField];
+        var bytes = payload.IsNull ? [] : (byte[])payload!;
+        var type = ((string?)entry[StreamNames.TypeField])?.Replace("\0", string.Empty, StringComparison.Ordinal);
+        return new DeadLetter
+        {
+            StreamEntryId = entry.Id!,
+            Type = type is { Length: > 64 } ? type[..64] : type,
+            Error = error,
+            PayloadSha256 = payload.IsNull ? null : Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            PayloadLength = bytes.Length,
+            ReceivedAt = now,
+        };
     }
 
     private static string? TryRead(RedisValue payload, out AuditEvent? auditEvent)
@@ -74,4 +86,5 @@ internal sealed class AuditEntryParser(AuditEventRedactor redactor, TimeProvider
     }
 }
 
-internal sealed record ParsedBatch(IReadOnlyList<AuditRecord> Records, IReadOnlyList<DeadLetter> DeadLetters);
+/// <summary>The records to store, the entries that are not audit events, and the stream entry each record came from.</summary>
+internal sealed record ParsedBatch(IReadOnlyList<AuditRecord> Records, IReadOnlyList<DeadLetter> DeadLetters, IReadOnlyDictionary<Guid, StreamEntry> Sources);

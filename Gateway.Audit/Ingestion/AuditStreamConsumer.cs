@@ -170,8 +170,8 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var stored = await writer.WriteAsync(batch.Records, batch.DeadLetters, cancellationToken).ConfigureAwait(false);
-                metrics.BatchWritten(stored, received, batch.DeadLetters.Count, Stopwatch.GetElapsedTime(started));
+                var (stored, deadLettered) = await WriteIsolatingRefusedAsync(batch, batch.Records, batch.DeadLetters, cancellationToken).ConfigureAwait(false);
+                metrics.BatchWritten(stored, received, deadLettered, Stopwatch.GetElapsedTime(started));
                 return;
             }
             catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
@@ -182,6 +182,51 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
             }
         }
     }
+
+    /// <summary>
+    /// Writes the records, and when PostgreSQL refuses them for what they contain (not for being away), halves the
+    /// batch until the refused event stands alone and dead-letters it: one bad event must not hold back the trail.
+    /// </summary>
+    private async Task<(int Stored, int DeadLettered)> WriteIsolatingRefusedAsync(
+        ParsedBatch batch, IReadOnlyList<AuditRecord> records, IReadOnlyList<DeadLetter> deadLetters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await writer.WriteAsync(records, deadLetters, cancellationToken).ConfigureAwait(false), deadLetters.Count);
+        }
+        catch (Npgsql.PostgresException exception) when (IsCausedByTheData(exception) && (records.Count > 0 || deadLetters.Count > 0))
+        {
+            if (records.Count <= 1)
+            {
+                var refused = records
+                    .Select(record => AuditEntryParser.Reject(batch.Sources[record.Id], $"PostgreSQL refused it: {exception.SqlState} {exception.MessageText}", time.GetUtcNow()))
+                    .ToList();
+                foreach (var letter in refused)
+                {
+                    LogDeadLettered(logger, letter.StreamEntryId, letter.Error);
+                }
+
+                // The dead letters hold no event content; if even they are refused the batch waits, as for an outage.
+                await writer.WriteAsync([], [.. deadLetters, .. refused], cancellationToken).ConfigureAwait(false);
+                return (0, deadLetters.Count + refused.Count);
+            }
+
+            LogSplitting(logger, exception.SqlState, records.Count);
+            var half = records.Count / 2;
+            var first = await WriteIsolatingRefusedAsync(batch, records.Take(half).ToList(), deadLetters, cancellationToken).ConfigureAwait(false);
+            var second = await WriteIsolatingRefusedAsync(batch, records.Skip(half).ToList(), [], cancellationToken).ConfigureAwait(false);
+            return (first.Stored + second.Stored, first.DeadLettered + second.DeadLettered);
+        }
+    }
+
+    /// <summary>Data exceptions, integrity violations and size limits (SQLSTATE classes 22, 23, 54) fail the same way on every retry.</summary>
+    private static bool IsCausedByTheData(Npgsql.PostgresException exception) =>
+        exception.SqlState.StartsWith("22", StringComparison.Ordinal)
+        || exception.SqlState.StartsWith("23", StringComparison.Ordinal)
+        || exception.SqlState.StartsWith("54", StringComparison.Ordinal);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused a batch of {Count} audit events for its content ({SqlState}); splitting it to find the event")]
+    private static partial void LogSplitting(ILogger logger, string sqlState, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit consumer {Consumer} reading group {Group}")]
     private static partial void LogStarted(ILogger logger, string consumer, string group);

@@ -131,6 +131,37 @@ public sealed class IngestionTests(AuditInfrastructure infrastructure) : IClassF
     }
 
     [Fact]
+    public async Task An_event_PostgreSQL_refuses_for_its_content_is_dead_lettered_and_the_rest_of_its_batch_is_stored()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var service = new AuditService(infrastructure, await infrastructure.ResetAsync());
+        await service.StartAsync(cancellationToken);
+        var first = AuditEvents.Create();
+        await AuditEvents.AppendAsync(Redis, first);
+        await Eventually.ReachesAsync(ct => CountAsync(service, "true", ct), count => count == 1, Patience, cancellationToken);
+
+        // Stands for any refusal the redactor cannot foresee: a constraint the data breaks, the same on every retry.
+        await AuditInfrastructure.ScalarAsync(
+            service.DatabaseConnectionString, "ALTER TABLE audit_events ADD CONSTRAINT refuses_poison CHECK (reason IS DISTINCT FROM 'poison')", cancellationToken);
+
+        var events = Enumerable.Range(0, 9).Select(index => AuditEvents.Create(reason: index == 4 ? "poison" : "fine")).ToList();
+        var poisonEntry = RedisValue.Null;
+        foreach (var auditEvent in events)
+        {
+            var entry = await AuditEvents.AppendAsync(Redis, auditEvent);
+            poisonEntry = auditEvent.Reason == "poison" ? entry : poisonEntry;
+        }
+
+        await WaitUntilAllAcknowledgedAsync(expectedEntries: 10, cancellationToken);
+        Assert.Equal(8, await CountAsync(service, "reason = 'fine'", cancellationToken));
+        Assert.Equal(0, await CountAsync(service, "reason = 'poison'", cancellationToken));
+        Assert.Equal(1, await AuditInfrastructure.ScalarAsync(
+            service.DatabaseConnectionString,
+            $"SELECT count(*) FROM audit_dead_letters WHERE stream_entry_id = '{poisonEntry}' AND error LIKE 'PostgreSQL refused it: 23514%'",
+            cancellationToken));
+    }
+
+    [Fact]
     public async Task Events_recorded_while_Redis_restarts_are_stored_once_it_is_back()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
