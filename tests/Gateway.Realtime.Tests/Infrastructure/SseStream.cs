@@ -38,9 +38,10 @@ internal sealed class SseStream : IAsyncDisposable
         return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
     }
 
-    public static async Task<SseStream> OpenAsync(RealtimeServer server, string query, string token, string? lastEventId = null)
+    /// <summary>Opens the stream on the server at <paramref name="baseAddress"/> (Realtime itself, or the Edge) and reads its opening <c>retry</c>.</summary>
+    public static async Task<SseStream> OpenAsync(Uri baseAddress, string query, string token, string? lastEventId = null)
     {
-        var client = server.CreateHttpClient();
+        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         var response = await RequestAsync(client, query, token, lastEventId);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         var stream = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
@@ -50,15 +51,15 @@ internal sealed class SseStream : IAsyncDisposable
         return sse;
     }
 
-    /// <summary>The next block, whatever it holds.</summary>
-    public async Task<SseMessage> ReadAsync()
+    /// <summary>The next block, whatever it holds, failing after <paramref name="timeout"/> (default 30 s) without one.</summary>
+    public async Task<SseMessage> ReadAsync(TimeSpan? timeout = null)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(timeout ?? TimeSpan.FromSeconds(30));
         string? type = null, id = null, data = null, retry = null, comment = null;
         while (true)
         {
-            var line = await reader.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException("The event stream ended.");
+            var line = await reader.ReadLineAsync(deadline.Token) ?? throw new EndOfStreamException("The event stream ended.");
             if (line.Length == 0)
             {
                 if ((type ?? id ?? data ?? retry ?? comment) is not null)
@@ -84,11 +85,11 @@ internal sealed class SseStream : IAsyncDisposable
     }
 
     /// <summary>The next block that is an event, skipping heartbeat comments.</summary>
-    public async Task<SseMessage> ReadEventAsync()
+    public async Task<SseMessage> ReadEventAsync(TimeSpan? timeout = null)
     {
         while (true)
         {
-            var message = await ReadAsync();
+            var message = await ReadAsync(timeout);
             if (message.Event is not null)
             {
                 return message;
