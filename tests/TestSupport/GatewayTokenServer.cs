@@ -87,6 +87,24 @@ public sealed class GatewayTokenServer : IAsyncDisposable
     public string CreateToken(string tenantId, string scope = GatewayScopes.EventsRead, DateTimeOffset? expires = null, bool signedByStranger = false) =>
         Sign(Header(), Payload(tenantId, scope, expires), signedByStranger ? foreignKey : null);
 
+    /// <summary>
+    /// A client_credentials access token of <paramref name="clientId"/>: its subject is the client, it has no roles, and
+    /// it carries a tenant only when the client belongs to one (an administration client does not).
+    /// </summary>
+    public string CreateClientToken(string clientId, string scope, string? tenantId = null)
+    {
+        var payload = Payload(tenantId ?? string.Empty, scope);
+        payload[GatewayClaims.Subject] = clientId;
+        payload[GatewayClaims.ClientId] = clientId;
+        payload.Remove(GatewayClaims.Roles);
+        if (tenantId is null)
+        {
+            payload.Remove(GatewayClaims.TenantId);
+        }
+
+        return Sign(Header(), payload);
+    }
+
     /// <summary>The JOSE header of a valid access token, with the given members changed.</summary>
     public static JsonObject Header(string alg = "RS256", string typ = GatewayTokens.AccessTokenType, string kid = KeyId) =>
         new() { ["alg"] = alg, ["typ"] = typ, ["kid"] = kid };
