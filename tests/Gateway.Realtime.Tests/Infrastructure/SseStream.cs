@@ -54,12 +54,40 @@ internal sealed class SseStream : IAsyncDisposable
     /// <summary>The next block, whatever it holds, failing after <paramref name="timeout"/> (default 30 s) without one.</summary>
     public async Task<SseMessage> ReadAsync(TimeSpan? timeout = null)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        using var deadline = Deadline(timeout);
+        return await ReadAsync(deadline.Token);
+    }
+
+    /// <summary>
+    /// The next block that is an event, skipping heartbeat comments; failing after <paramref name="timeout"/> (default
+    /// 30 s) without one, however many heartbeats came meanwhile.
+    /// </summary>
+    public async Task<SseMessage> ReadEventAsync(TimeSpan? timeout = null)
+    {
+        using var deadline = Deadline(timeout);
+        while (true)
+        {
+            var message = await ReadAsync(deadline.Token);
+            if (message.Event is not null)
+            {
+                return message;
+            }
+        }
+    }
+
+    private static CancellationTokenSource Deadline(TimeSpan? timeout)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         deadline.CancelAfter(timeout ?? TimeSpan.FromSeconds(30));
+        return deadline;
+    }
+
+    private async Task<SseMessage> ReadAsync(CancellationToken cancellationToken)
+    {
         string? type = null, id = null, data = null, retry = null, comment = null;
         while (true)
         {
-            var line = await reader.ReadLineAsync(deadline.Token) ?? throw new EndOfStreamException("The event stream ended.");
+            var line = await reader.ReadLineAsync(cancellationToken) ?? throw new EndOfStreamException("The event stream ended.");
             if (line.Length == 0)
             {
                 if ((type ?? id ?? data ?? retry ?? comment) is not null)
@@ -80,19 +108,6 @@ internal sealed class SseStream : IAsyncDisposable
                 case "id": id = value; break;
                 case "data": data = data is null ? value : data + "\n" + value; break;
                 case "retry": retry = value; break;
-            }
-        }
-    }
-
-    /// <summary>The next block that is an event, skipping heartbeat comments.</summary>
-    public async Task<SseMessage> ReadEventAsync(TimeSpan? timeout = null)
-    {
-        while (true)
-        {
-            var message = await ReadAsync(timeout);
-            if (message.Event is not null)
-            {
-                return message;
             }
         }
     }
