@@ -8,8 +8,6 @@ namespace AgentCore.Gateway.EndToEnd.Tests;
 [Collection(GatewayStackGroup.Name)]
 public sealed class EdgePipelineTests(GatewayStackFixture stack)
 {
-    private const string TaskJson = """{"task_type":"analyze","input_data":{"text":"hello"}}""";
-
     [Fact]
     public async Task An_oversized_body_gets_413_with_the_envelope()
     {
@@ -17,14 +15,14 @@ public sealed class EdgePipelineTests(GatewayStackFixture stack)
         using var client = stack.CreateEdgeClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/agents/agent-1/tasks")
         {
-            Content = new StringContent(new string(' ', 1024 * 1024) + TaskJson, Encoding.UTF8, "application/json"),
+            Content = new StringContent(new string(' ', 1024 * 1024) + AgentTasks.Json, Encoding.UTF8, "application/json"),
         };
         request.Headers.Add(ApiKeys.Header, key);
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal(ErrorCodes.PayloadTooLarge, (await ErrorOf(response)).GetProperty("code").GetString());
+        Assert.Equal(ErrorCodes.PayloadTooLarge, (await Envelope.ErrorOf(response)).GetProperty("code").GetString());
     }
 
     [Fact]
@@ -33,7 +31,7 @@ public sealed class EdgePipelineTests(GatewayStackFixture stack)
         var key = await StackCredentials.CreateApiKeyAsync(stack, "acme", GatewayScopes.AgentsWrite);
         using var client = stack.CreateEdgeClient();
 
-        using var response = await PostTaskAsync(client, "agent-1", request => request.Headers.Add(ApiKeys.Header, key));
+        using var response = await AgentTasks.PostAsync(client, "agent-1", request => request.Headers.Add(ApiKeys.Header, key));
 
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
@@ -56,7 +54,7 @@ public sealed class EdgePipelineTests(GatewayStackFixture stack)
                 TimeSpan.FromSeconds(90),
                 TestContext.Current.CancellationToken);
             Assert.NotNull(unavailable.Headers.RetryAfter);
-            Assert.Equal(ErrorCodes.ServiceUnavailable, (await ErrorOf(unavailable)).GetProperty("code").GetString());
+            Assert.Equal(ErrorCodes.ServiceUnavailable, (await Envelope.ErrorOf(unavailable)).GetProperty("code").GetString());
         }
         finally
         {
@@ -69,7 +67,7 @@ public sealed class EdgePipelineTests(GatewayStackFixture stack)
             response => response.StatusCode == HttpStatusCode.NotFound,
             TimeSpan.FromSeconds(90),
             TestContext.Current.CancellationToken);
-        Assert.Equal(ErrorCodes.NotFound, (await ErrorOf(recovered)).GetProperty("code").GetString());
+        Assert.Equal(ErrorCodes.NotFound, (await Envelope.ErrorOf(recovered)).GetProperty("code").GetString());
     }
 
     // The token tests need Identity's client_credentials grant (issue 3).
@@ -79,7 +77,7 @@ public sealed class EdgePipelineTests(GatewayStackFixture stack)
         using var client = stack.CreateEdgeClient();
         var token = await StackCredentials.GetServiceTokenAsync(client, "agents.read agents.write");
 
-        using var response = await PostTaskAsync(client, "agent-1", request => request.Authorize(token));
+        using var response = await AgentTasks.PostAsync(client, "agent-1", request => request.Authorize(token));
 
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
@@ -96,7 +94,7 @@ public sealed class EdgePipelineTests(GatewayStackFixture stack)
         using var client = stack.CreateEdgeClient();
         var token = await StackCredentials.GetServiceTokenAsync(client, "agents.write");
 
-        using var response = await PostTaskAsync(client, "agent-9", request => request.Authorize(token));
+        using var response = await AgentTasks.PostAsync(client, "agent-9", request => request.Authorize(token));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -107,20 +105,10 @@ public sealed class EdgePipelineTests(GatewayStackFixture stack)
         using var client = stack.CreateEdgeClient();
         var token = await StackCredentials.GetServiceTokenAsync(client, "agents.read");
 
-        using var response = await PostTaskAsync(client, "agent-1", request => request.Authorize(token));
+        using var response = await AgentTasks.PostAsync(client, "agent-1", request => request.Authorize(token));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(ErrorCodes.AuthorizationDenied, (await ErrorOf(response)).GetProperty("code").GetString());
-    }
-
-    private static async Task<HttpResponseMessage> PostTaskAsync(HttpClient client, string agentId, Action<HttpRequestMessage> authorize)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/agents/{agentId}/tasks")
-        {
-            Content = new StringContent(TaskJson, Encoding.UTF8, "application/json"),
-        };
-        authorize(request);
-        return await client.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(ErrorCodes.AuthorizationDenied, (await Envelope.ErrorOf(response)).GetProperty("code").GetString());
     }
 
     private static async Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string key)
@@ -129,7 +117,4 @@ public sealed class EdgePipelineTests(GatewayStackFixture stack)
         request.Headers.Add(ApiKeys.Header, key);
         return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
-
-    private static async Task<JsonElement> ErrorOf(HttpResponseMessage response) =>
-        (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("error");
 }

@@ -37,6 +37,9 @@ public sealed class GatewayStackFixture : IAsyncLifetime
     /// <summary>An HttpClient addressed to the Edge, the stack's only public endpoint.</summary>
     public HttpClient CreateEdgeClient() => App.CreateHttpClient(ServiceNames.Edge);
 
+    /// <summary>The Edge's address, for clients that bring their own connection (WebSocket, Server-Sent Events).</summary>
+    public Uri EdgeAddress => App.GetEndpoint(ServiceNames.Edge, "http");
+
     /// <summary>
     /// Stops a resource and waits until the orchestrator reports it stopped. The command's own answer is not
     /// waited on alone: it may report a failure while a graceful shutdown is still under way.

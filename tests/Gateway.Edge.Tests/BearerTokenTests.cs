@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.TestSupport;
 
 namespace AgentCore.Gateway.Edge.Tests;
 
@@ -15,7 +16,7 @@ public sealed class BearerTokenTests(EdgeFixture edge) : IClassFixture<EdgeFixtu
     [Fact]
     public async Task A_valid_token_reaches_the_backend_with_the_signed_caller_headers_and_the_token()
     {
-        var token = edge.Tokens.Valid();
+        var token = edge.ValidToken();
         using var client = edge.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, TasksPath);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -26,17 +27,17 @@ public sealed class BearerTokenTests(EdgeFixture edge) : IClassFixture<EdgeFixtu
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var echo = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        Assert.Equal("acme", echo.GetProperty("tenant").GetString());
-        Assert.Equal("agentcore-service", echo.GetProperty("client").GetString());
-        Assert.Equal("alice", echo.GetProperty("subject").GetString());
-        Assert.Equal("agents.read agents.write events.read", echo.GetProperty("scopes").GetString());
+        Assert.Equal(EdgeFixture.Tenant, echo.GetProperty("tenant").GetString());
+        Assert.Equal(GatewayTokenServer.ClientId, echo.GetProperty("client").GetString());
+        Assert.Equal("user-" + EdgeFixture.Tenant, echo.GetProperty("subject").GetString());
+        Assert.Equal(EdgeFixture.AllScopes, echo.GetProperty("scopes").GetString());
         Assert.Equal("Bearer " + token, echo.GetProperty("authorization").GetString());
     }
 
     [Fact]
     public async Task The_same_token_is_accepted_again_from_the_cache()
     {
-        var token = edge.Tokens.Valid();
+        var token = edge.ValidToken();
         using var client = edge.CreateClient();
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -79,7 +80,7 @@ public sealed class BearerTokenTests(EdgeFixture edge) : IClassFixture<EdgeFixtu
     {
         using var client = edge.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, TasksPath);
-        request.Headers.TryAddWithoutValidation("Authorization", ["Bearer " + edge.Tokens.Valid(), "Bearer " + edge.Tokens.Valid()]);
+        request.Headers.TryAddWithoutValidation("Authorization", ["Bearer " + edge.ValidToken(), "Bearer " + edge.ValidToken()]);
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
@@ -91,7 +92,7 @@ public sealed class BearerTokenTests(EdgeFixture edge) : IClassFixture<EdgeFixtu
     {
         using var client = edge.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, TasksPath);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", edge.Tokens.Valid());
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", edge.ValidToken());
         request.Headers.Add(ApiKeys.Header, ApiKeys.Prefix + "whatever");
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
@@ -107,7 +108,7 @@ public sealed class BearerTokenTests(EdgeFixture edge) : IClassFixture<EdgeFixtu
         {
             Content = new StringContent("""{"task_type":"x","input_data":{}}""", Encoding.UTF8, "application/json"),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", edge.Tokens.Valid(scope: "agents.read"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", edge.ValidToken(scope: GatewayScopes.AgentsRead));
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
@@ -119,19 +120,19 @@ public sealed class BearerTokenTests(EdgeFixture edge) : IClassFixture<EdgeFixtu
     public async Task Unknown_kids_download_the_keys_at_most_once_per_interval()
     {
         using var client = edge.CreateClient();
-        using (var warmUp = await SendAsync(client, edge.Tokens.Valid()))
+        using (var warmUp = await SendAsync(client, edge.ValidToken()))
         {
             Assert.Equal(HttpStatusCode.OK, warmUp.StatusCode);
         }
 
-        var before = edge.Identity.JwksDownloads;
+        var before = edge.Tokens.JwksDownloads;
         for (var attempt = 0; attempt < 10; attempt++)
         {
-            using var response = await SendAsync(client, edge.Tokens.Sign(edge.Tokens.Header(kid: "forged-" + attempt), edge.Tokens.Payload()));
+            using var response = await SendAsync(client, edge.Tokens.Sign(GatewayTokenServer.Header(kid: "forged-" + attempt), ValidPayload()));
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
 
-        Assert.InRange(edge.Identity.JwksDownloads - before, 0, 1);
+        Assert.InRange(edge.Tokens.JwksDownloads - before, 0, 1);
     }
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string token)
@@ -141,74 +142,76 @@ public sealed class BearerTokenTests(EdgeFixture edge) : IClassFixture<EdgeFixtu
         return client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
+    private static JsonObject ValidPayload() => GatewayTokenServer.Payload(EdgeFixture.Tenant, EdgeFixture.AllScopes);
+
     private string Forge(string kind)
     {
         var tokens = edge.Tokens;
         switch (kind)
         {
             case "expired":
-                return tokens.Sign(tokens.Header(), tokens.Payload(lifetime: TimeSpan.FromMinutes(-5)));
+                return tokens.Sign(GatewayTokenServer.Header(), GatewayTokenServer.Payload(EdgeFixture.Tenant, EdgeFixture.AllScopes, expires: DateTimeOffset.UtcNow.AddMinutes(-5)));
             case "not yet valid":
             {
-                var payload = tokens.Payload();
+                var payload = ValidPayload();
                 payload["nbf"] = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds();
-                return tokens.Sign(tokens.Header(), payload);
+                return tokens.Sign(GatewayTokenServer.Header(), payload);
             }
 
             case "tampered payload":
             {
-                var parts = tokens.Valid().Split('.');
-                var payload = tokens.Payload();
+                var parts = edge.ValidToken().Split('.');
+                var payload = ValidPayload();
                 payload["tenant_id"] = "globex";
-                return parts[0] + "." + TestTokens.Encode(payload) + "." + parts[2];
+                return parts[0] + "." + GatewayTokenServer.Encode(payload) + "." + parts[2];
             }
 
             case "alg none":
-                return TestTokens.Encode(tokens.Header(alg: "none")) + "." + TestTokens.Encode(tokens.Payload()) + ".";
+                return GatewayTokenServer.Encode(GatewayTokenServer.Header(alg: "none")) + "." + GatewayTokenServer.Encode(ValidPayload()) + ".";
             case "HS256 with the RSA public key":
             {
-                var input = TestTokens.Encode(tokens.Header(alg: "HS256")) + "." + TestTokens.Encode(tokens.Payload());
-                var mac = HMACSHA256.HashData(Encoding.ASCII.GetBytes(tokens.Key.ExportSubjectPublicKeyInfoPem()), Encoding.ASCII.GetBytes(input));
+                var input = GatewayTokenServer.Encode(GatewayTokenServer.Header(alg: "HS256")) + "." + GatewayTokenServer.Encode(ValidPayload());
+                var mac = HMACSHA256.HashData(Encoding.ASCII.GetBytes(tokens.PublicKeyPem), Encoding.ASCII.GetBytes(input));
                 return input + "." + System.Buffers.Text.Base64Url.EncodeToString(mac);
             }
 
             case "wrong audience":
             {
-                var payload = tokens.Payload();
+                var payload = ValidPayload();
                 payload["aud"] = "someone-else";
-                return tokens.Sign(tokens.Header(), payload);
+                return tokens.Sign(GatewayTokenServer.Header(), payload);
             }
 
             case "wrong issuer":
             {
-                var payload = tokens.Payload();
+                var payload = ValidPayload();
                 payload["iss"] = "http://evil.test/";
-                return tokens.Sign(tokens.Header(), payload);
+                return tokens.Sign(GatewayTokenServer.Header(), payload);
             }
 
             case "unknown kid":
             {
                 using var other = RSA.Create(2048);
-                return tokens.Sign(tokens.Header(kid: "unknown-kid"), tokens.Payload(), other);
+                return tokens.Sign(GatewayTokenServer.Header(kid: "unknown-kid"), ValidPayload(), other);
             }
 
             case "refresh token":
-                return tokens.Sign(tokens.Header(typ: "oi_reft+jwt"), tokens.Payload());
+                return tokens.Sign(GatewayTokenServer.Header(typ: "oi_reft+jwt"), ValidPayload());
             case "no typ":
             {
-                var header = tokens.Header();
+                var header = GatewayTokenServer.Header();
                 header.Remove("typ");
-                return tokens.Sign(header, tokens.Payload());
+                return tokens.Sign(header, ValidPayload());
             }
 
             case "embedded jwk":
             {
                 // Signed by the attacker's key, which the header carries: the Edge must never use it.
                 using var attacker = RSA.Create(2048);
-                var header = tokens.Header(kid: "attacker");
-                header["jwk"] = TestTokens.Jwks(("attacker", attacker))["keys"]![0]!.DeepClone();
+                var header = GatewayTokenServer.Header(kid: "attacker");
+                header["jwk"] = GatewayTokenServer.Jwks(("attacker", attacker))["keys"]![0]!.DeepClone();
                 header["jku"] = "http://evil.test/jwks";
-                return tokens.Sign(header, tokens.Payload(), attacker);
+                return tokens.Sign(header, ValidPayload(), attacker);
             }
 
             default:

@@ -7,23 +7,25 @@ namespace AgentCore.Gateway.Edge.Tests;
 
 /// <summary>
 /// The real Edge on a loopback Kestrel port, in front of <see cref="EchoBackend"/>, validating tokens against
-/// <see cref="FakeIdentity"/>'s JWKS and API keys against a real redis-server.
+/// the JWKS of a <see cref="GatewayTokenServer"/> and API keys against a real redis-server.
 /// </summary>
 public class EdgeFixture : IAsyncLifetime
 {
-    public const string Issuer = "http://edge.test/";
     public const string AllowedOrigin = "https://app.agentcore.ai";
+    public const string Tenant = "acme";
+
+    /// <summary>The scopes of <see cref="ValidToken"/> unless a test asks for others.</summary>
+    public const string AllScopes = "agents.read agents.write events.read";
+
     private const string TrustKey = "test-only-edge-trust-key-0123456789abcdefghijklmnop";
     private static readonly string[] Clusters = ["identity", "realtime", "audit", "agentruntime"];
 
-    private readonly FakeIdentity identity = new();
     private readonly EchoBackend backend = new(TrustKey);
     private RedisServer? redis;
     private WebApplicationFactory<Program>? edge;
 
-    internal TestTokens Tokens { get; } = TestTokens.Create(Issuer);
-
-    internal FakeIdentity Identity => identity;
+    /// <summary>Identity's stand-in; its discovery document names the public Edge, as Identity's does.</summary>
+    internal GatewayTokenServer Tokens { get; private set; } = null!;
 
     /// <summary>The backend's own address, to prove it cannot be called around the Edge.</summary>
     public Uri BackendAddress => new(backend.Address);
@@ -37,15 +39,14 @@ public class EdgeFixture : IAsyncLifetime
     {
         redis = await RedisServer.StartAsync();
         Redis = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-        identity.Publish(Tokens.KeyId, Tokens.Key);
-        await identity.StartAsync();
+        Tokens = await GatewayTokenServer.StartAsync(publicAddress: new Uri("http://edge.invalid/"));
         await backend.StartAsync();
 
         edge = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("ConnectionStrings:redis", redis.ConnectionString);
-            web.UseSetting("Gateway:Issuer", Issuer);
-            web.UseSetting("Authentication:Jwt:MetadataAddress", identity.MetadataAddress.ToString());
+            web.UseSetting("Gateway:Issuer", GatewayTokenServer.Issuer);
+            web.UseSetting("Authentication:Jwt:MetadataAddress", Tokens.MetadataAddress);
             web.UseSetting("Authentication:Jwt:UnknownKeyRefreshInterval", UnknownKeyRefreshInterval.ToString());
             web.UseSetting("Authentication:ApiKeys:CacheDuration", "00:05:00");
             web.UseSetting("EdgeTrust:Key", TrustKey);
@@ -69,6 +70,9 @@ public class EdgeFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>A token Identity would issue to <see cref="Tenant"/>'s user.</summary>
+    internal string ValidToken(string scope = AllScopes) => Tokens.CreateToken(Tenant, scope);
+
     /// <summary>A client of the real Edge over loopback HTTP.</summary>
     public HttpClient CreateClient() => edge!.CreateClient();
 
@@ -80,14 +84,16 @@ public class EdgeFixture : IAsyncLifetime
         }
 
         await backend.DisposeAsync();
-        await identity.DisposeAsync();
+        if (Tokens is not null)
+        {
+            await Tokens.DisposeAsync();
+        }
         Redis?.Dispose();
         if (redis is not null)
         {
             await redis.DisposeAsync();
         }
 
-        Tokens.Dispose();
         GC.SuppressFinalize(this);
     }
 }

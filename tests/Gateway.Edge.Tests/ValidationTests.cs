@@ -26,7 +26,7 @@ public sealed class ValidationTests(EdgeFixture edge) : IClassFixture<EdgeFixtur
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, TasksPath) { Content = content };
         request.Headers.TransferEncodingChunked = true;
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", edge.Tokens.Valid());
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", edge.ValidToken());
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
@@ -109,7 +109,7 @@ public sealed class ValidationTests(EdgeFixture edge) : IClassFixture<EdgeFixtur
     {
         var request = new HttpRequestMessage(HttpMethod.Post, TasksPath) { Content = new StringContent(body, Encoding.UTF8) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", edge.Tokens.Valid());
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", edge.ValidToken());
         return client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 }

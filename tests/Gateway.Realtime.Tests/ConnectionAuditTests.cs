@@ -15,10 +15,10 @@ public sealed class ConnectionAuditTests(RealtimeFixture fixture)
         var forged = fixture.Tokens.CreateToken(tenant, signedByStranger: true);
         var valid = fixture.Tokens.CreateToken(tenant);
 
-        using var refused = await AgentSocket.HandshakeAsync(server, agent, bearer: null, queryToken: forged);
+        using var refused = await AgentSocket.HandshakeAsync(server.BaseAddress, agent, bearer: null, queryToken: forged);
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
 
-        await using (var socket = await AgentSocket.ConnectAsync(server, agent, valid, tokenInQuery: true))
+        await using (var socket = await AgentSocket.ConnectAsync(server.BaseAddress, agent, valid, tokenInQuery: true))
         {
             await socket.SubscribeAsync(AgentEventTypes.TaskCompleted);
         }

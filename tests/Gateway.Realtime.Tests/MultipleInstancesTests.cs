@@ -14,12 +14,12 @@ public sealed class MultipleInstancesTests(RealtimeFixture fixture)
         await using var second = fixture.StartRealtime();
         var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
         var token = fixture.Tokens.CreateToken(tenant);
-        await using var socketOnFirst = await AgentSocket.ConnectAsync(first, agent, token);
-        await using var socketOnSecond = await AgentSocket.ConnectAsync(second, agent, token);
+        await using var socketOnFirst = await AgentSocket.ConnectAsync(first.BaseAddress, agent, token);
+        await using var socketOnSecond = await AgentSocket.ConnectAsync(second.BaseAddress, agent, token);
         await socketOnFirst.SubscribeAsync(AgentEventTypes.TaskCompleted);
         await socketOnSecond.SubscribeAsync(AgentEventTypes.TaskCompleted);
-        await using var streamOnFirst = await SseStream.OpenAsync(first, $"?agent_id={agent}", token);
-        await using var streamOnSecond = await SseStream.OpenAsync(second, $"?agent_id={agent}", token);
+        await using var streamOnFirst = await SseStream.OpenAsync(first.BaseAddress, $"?agent_id={agent}", token);
+        await using var streamOnSecond = await SseStream.OpenAsync(second.BaseAddress, $"?agent_id={agent}", token);
 
         var published = await fixture.PublishAsync(tenant, agent);
         var marker = await fixture.PublishAsync(tenant, agent);
@@ -46,14 +46,14 @@ public sealed class MultipleInstancesTests(RealtimeFixture fixture)
         var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
         var token = fixture.Tokens.CreateToken(tenant);
         string lastSeen;
-        await using (var stream = await SseStream.OpenAsync(first, $"?agent_id={agent}", token))
+        await using (var stream = await SseStream.OpenAsync(first.BaseAddress, $"?agent_id={agent}", token))
         {
             await fixture.PublishAsync(tenant, agent);
             lastSeen = (await stream.ReadEventAsync()).Id!;
         }
 
         string[] missed = [await fixture.PublishAsync(tenant, agent), await fixture.PublishAsync(tenant, agent)];
-        await using var resumed = await SseStream.OpenAsync(second, $"?agent_id={agent}", token, lastSeen);
+        await using var resumed = await SseStream.OpenAsync(second.BaseAddress, $"?agent_id={agent}", token, lastSeen);
         var live = await fixture.PublishAsync(tenant, agent);
 
         string[] received = [(await resumed.ReadEventAsync()).Id!, (await resumed.ReadEventAsync()).Id!, (await resumed.ReadEventAsync()).Id!];

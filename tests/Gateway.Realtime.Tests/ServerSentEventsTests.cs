@@ -15,7 +15,7 @@ public sealed class ServerSentEventsTests(RealtimeFixture fixture)
     {
         await using var server = fixture.StartRealtime();
         var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
-        await using var stream = await SseStream.OpenAsync(server, $"?agent_id={agent}&types={AgentEventTypes.TaskCompleted}", fixture.Tokens.CreateToken(tenant));
+        await using var stream = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={agent}&types={AgentEventTypes.TaskCompleted}", fixture.Tokens.CreateToken(tenant));
         Assert.Equal("text/event-stream", stream.Response.Content.Headers.ContentType?.MediaType);
         Assert.True(stream.Response.Headers.CacheControl?.NoCache);
 
@@ -38,7 +38,7 @@ public sealed class ServerSentEventsTests(RealtimeFixture fixture)
         var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
         var token = fixture.Tokens.CreateToken(tenant);
         string lastSeen;
-        await using (var first = await SseStream.OpenAsync(server, $"?agent_id={agent}", token))
+        await using (var first = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={agent}", token))
         {
             var seen = await fixture.PublishAsync(tenant, agent);
             lastSeen = (await first.ReadEventAsync()).Id!;
@@ -48,7 +48,7 @@ public sealed class ServerSentEventsTests(RealtimeFixture fixture)
         string[] missed = [await fixture.PublishAsync(tenant, agent), await fixture.PublishAsync(tenant, agent, AgentEventTypes.AgentStatusChanged), await fixture.PublishAsync(tenant, agent)];
         await fixture.PublishAsync(Ids.Tenant(), agent);
 
-        await using var second = await SseStream.OpenAsync(server, $"?agent_id={agent}", token, lastSeen);
+        await using var second = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={agent}", token, lastSeen);
         var live = await fixture.PublishAsync(tenant, agent);
         string[] received = [(await second.ReadEventAsync()).Id!, (await second.ReadEventAsync()).Id!, (await second.ReadEventAsync()).Id!, (await second.ReadEventAsync()).Id!];
         Assert.Equal([.. missed, live], received);
@@ -81,7 +81,7 @@ public sealed class ServerSentEventsTests(RealtimeFixture fixture)
 
         // Retention at work: everything before the last event goes.
         await fixture.Redis.GetDatabase().ExecuteAsync("XTRIM", StreamNames.AgentEvents, "MINID", kept);
-        await using var stream = await SseStream.OpenAsync(server, $"?agent_id={agent}", fixture.Tokens.CreateToken(tenant), trimmed);
+        await using var stream = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={agent}", fixture.Tokens.CreateToken(tenant), trimmed);
 
         var gap = await stream.ReadEventAsync();
         Assert.Equal("gap", gap.Event);
@@ -131,7 +131,7 @@ public sealed class ServerSentEventsTests(RealtimeFixture fixture)
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:ServerSentEvents:HeartbeatInterval"] = "00:00:15" }, time);
         var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
-        await using var stream = await SseStream.OpenAsync(server, $"?agent_id={agent}", fixture.Tokens.CreateToken(tenant));
+        await using var stream = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={agent}", fixture.Tokens.CreateToken(tenant));
 
         // The opening block is written after the heartbeat clock starts, so advancing now reaches it.
         time.Advance(TimeSpan.FromSeconds(15));

@@ -14,7 +14,7 @@ public sealed class WebSocketAuthorizationTests(RealtimeFixture fixture)
     {
         await using var server = fixture.StartRealtime();
 
-        using var response = await AgentSocket.HandshakeAsync(server, Ids.Agent(), bearer: null);
+        using var response = await AgentSocket.HandshakeAsync(server.BaseAddress, Ids.Agent(), bearer: null);
 
         await AssertRefusedAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.AuthenticationFailed);
     }
@@ -25,7 +25,7 @@ public sealed class WebSocketAuthorizationTests(RealtimeFixture fixture)
         await using var server = fixture.StartRealtime();
         var forged = fixture.Tokens.CreateToken(Ids.Tenant(), signedByStranger: true);
 
-        using var response = await AgentSocket.HandshakeAsync(server, Ids.Agent(), forged);
+        using var response = await AgentSocket.HandshakeAsync(server.BaseAddress, Ids.Agent(), forged);
 
         await AssertRefusedAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.AuthenticationFailed);
     }
@@ -35,7 +35,7 @@ public sealed class WebSocketAuthorizationTests(RealtimeFixture fixture)
     {
         await using var server = fixture.StartRealtime();
 
-        using var response = await AgentSocket.HandshakeAsync(server, Ids.Agent(), bearer: null, queryToken: fixture.Tokens.CreateToken(Ids.Tenant(), signedByStranger: true));
+        using var response = await AgentSocket.HandshakeAsync(server.BaseAddress, Ids.Agent(), bearer: null, queryToken: fixture.Tokens.CreateToken(Ids.Tenant(), signedByStranger: true));
 
         await AssertRefusedAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.AuthenticationFailed);
     }
@@ -46,7 +46,7 @@ public sealed class WebSocketAuthorizationTests(RealtimeFixture fixture)
         await using var server = fixture.StartRealtime();
         var token = fixture.Tokens.CreateToken(Ids.Tenant(), scope: GatewayScopes.AgentsRead);
 
-        using var response = await AgentSocket.HandshakeAsync(server, Ids.Agent(), token);
+        using var response = await AgentSocket.HandshakeAsync(server.BaseAddress, Ids.Agent(), token);
 
         await AssertRefusedAsync(response, HttpStatusCode.Forbidden, ErrorCodes.AuthorizationDenied);
     }
@@ -59,7 +59,7 @@ public sealed class WebSocketAuthorizationTests(RealtimeFixture fixture)
         await fixture.PublishAsync(owner, agent);
         await WaitUntilDirectoryKnowsAsync(agent);
 
-        using var response = await AgentSocket.HandshakeAsync(server, agent, fixture.Tokens.CreateToken(intruder));
+        using var response = await AgentSocket.HandshakeAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(intruder));
 
         await AssertRefusedAsync(response, HttpStatusCode.Forbidden, ErrorCodes.AuthorizationDenied);
     }
@@ -69,7 +69,7 @@ public sealed class WebSocketAuthorizationTests(RealtimeFixture fixture)
     {
         await using var server = fixture.StartRealtime();
 
-        using var response = await AgentSocket.HandshakeAsync(server, Ids.Agent(), fixture.Tokens.CreateToken(Ids.Tenant()), origin: "https://evil.example");
+        using var response = await AgentSocket.HandshakeAsync(server.BaseAddress, Ids.Agent(), fixture.Tokens.CreateToken(Ids.Tenant()), origin: "https://evil.example");
 
         await AssertRefusedAsync(response, HttpStatusCode.Forbidden, ErrorCodes.AuthorizationDenied);
     }
@@ -80,9 +80,9 @@ public sealed class WebSocketAuthorizationTests(RealtimeFixture fixture)
         await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:WebSockets:MaxConnections"] = "1" });
         var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
         var token = fixture.Tokens.CreateToken(tenant);
-        await using var first = await AgentSocket.ConnectAsync(server, agent, token);
+        await using var first = await AgentSocket.ConnectAsync(server.BaseAddress, agent, token);
 
-        using var response = await AgentSocket.HandshakeAsync(server, agent, token);
+        using var response = await AgentSocket.HandshakeAsync(server.BaseAddress, agent, token);
 
         await AssertRefusedAsync(response, HttpStatusCode.ServiceUnavailable, ErrorCodes.ServiceUnavailable);
         await first.SubscribeAsync(AgentEventTypes.TaskCompleted);
@@ -94,7 +94,7 @@ public sealed class WebSocketAuthorizationTests(RealtimeFixture fixture)
         await using var server = fixture.StartRealtime();
         var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
 
-        await using var socket = await AgentSocket.ConnectAsync(server, agent, fixture.Tokens.CreateToken(tenant), tokenInQuery: true);
+        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(tenant), tokenInQuery: true);
         await socket.SubscribeAsync(AgentEventTypes.TaskCompleted);
         var published = await fixture.PublishAsync(tenant, agent);
 

@@ -15,7 +15,7 @@ public sealed class WebSocketProtocolTests(RealtimeFixture fixture)
     {
         await using var server = fixture.StartRealtime();
         var (tenant, otherTenant, agent) = (Ids.Tenant(), Ids.Tenant(), Ids.Agent());
-        await using var socket = await AgentSocket.ConnectAsync(server, agent, fixture.Tokens.CreateToken(tenant));
+        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(tenant));
         var ack = await socket.SubscribeAsync(AgentEventTypes.TaskCompleted);
         Assert.Equal([AgentEventTypes.TaskCompleted], ack.GetProperty("data").GetProperty("subscribed").EnumerateArray().Select(type => type.GetString()));
 
@@ -39,7 +39,7 @@ public sealed class WebSocketProtocolTests(RealtimeFixture fixture)
     {
         await using var server = fixture.StartRealtime();
         var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
-        await using var socket = await AgentSocket.ConnectAsync(server, agent, fixture.Tokens.CreateToken(tenant));
+        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(tenant));
         await socket.SubscribeAsync(AgentEventTypes.TaskCompleted, AgentEventTypes.AgentStatusChanged);
 
         await socket.SendAsync("unsubscribe", new { events = new[] { AgentEventTypes.TaskCompleted } }, "unsub-1");
@@ -62,7 +62,7 @@ public sealed class WebSocketProtocolTests(RealtimeFixture fixture)
     public async Task Bad_message_gets_an_error_reply_and_the_connection_carries_on(string message)
     {
         await using var server = fixture.StartRealtime();
-        await using var socket = await AgentSocket.ConnectAsync(server, Ids.Agent(), fixture.Tokens.CreateToken(Ids.Tenant()));
+        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, Ids.Agent(), fixture.Tokens.CreateToken(Ids.Tenant()));
 
         await socket.SendTextAsync(message);
 
@@ -76,7 +76,7 @@ public sealed class WebSocketProtocolTests(RealtimeFixture fixture)
     public async Task Message_above_the_size_limit_closes_the_connection_with_1009()
     {
         await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:WebSockets:MaxMessageBytes"] = "256" });
-        await using var socket = await AgentSocket.ConnectAsync(server, Ids.Agent(), fixture.Tokens.CreateToken(Ids.Tenant()));
+        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, Ids.Agent(), fixture.Tokens.CreateToken(Ids.Tenant()));
 
         await socket.SendAsync("subscribe", new { events = Enumerable.Repeat(AgentEventTypes.TaskCompleted, 40) });
 
@@ -91,7 +91,7 @@ public sealed class WebSocketProtocolTests(RealtimeFixture fixture)
         const int published = 200;
         await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:WebSockets:SendQueueCapacity"] = queueCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
-        await using var socket = await AgentSocket.ConnectAsync(server, agent, fixture.Tokens.CreateToken(tenant));
+        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(tenant));
         await socket.SubscribeAsync(AgentEventTypes.TaskCompleted);
         var fanOut = server.Services.GetRequiredService<EventFanOut>();
 
@@ -116,7 +116,7 @@ public sealed class WebSocketProtocolTests(RealtimeFixture fixture)
         await using var server = fixture.StartRealtime(
             new Dictionary<string, string?> { ["Realtime:WebSockets:HeartbeatInterval"] = "00:00:30", ["Realtime:WebSockets:HeartbeatTimeout"] = "00:01:00" },
             time);
-        await using var socket = await AgentSocket.ConnectAsync(server, Ids.Agent(), fixture.Tokens.CreateToken(Ids.Tenant()));
+        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, Ids.Agent(), fixture.Tokens.CreateToken(Ids.Tenant()));
 
         time.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal("heartbeat", (await socket.ReceiveAsync()).Type);
@@ -140,7 +140,7 @@ public sealed class WebSocketProtocolTests(RealtimeFixture fixture)
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:WebSockets:HeartbeatInterval"] = "01:00:00" }, time);
         var expires = DateTimeOffset.UtcNow.AddMinutes(10);
-        await using var socket = await AgentSocket.ConnectAsync(server, Ids.Agent(), fixture.Tokens.CreateToken(Ids.Tenant(), expires: expires));
+        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, Ids.Agent(), fixture.Tokens.CreateToken(Ids.Tenant(), expires: expires));
         await socket.SubscribeAsync(AgentEventTypes.TaskCompleted);
 
         time.Advance(TimeSpan.FromMinutes(9));

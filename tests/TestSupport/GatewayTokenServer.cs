@@ -1,4 +1,7 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
 using AgentCore.Gateway.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -7,23 +10,35 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace AgentCore.Gateway.TestSupport;
 
 /// <summary>
 /// Stands in for Identity in service tests and benchmarks: a discovery document and JWKS on a free loopback port, and
 /// RS256 <c>at+jwt</c> access tokens (RFC 9068) signed with the key it publishes. Point a backend at it with
-/// <c>GatewayJwt:MetadataAddress</c> = <see cref="MetadataAddress"/> and <c>Gateway:Issuer</c> = <see cref="Issuer"/>.
+/// <c>GatewayJwt:MetadataAddress</c> (the Edge: <c>Authentication:Jwt:MetadataAddress</c>) = <see cref="MetadataAddress"/>
+/// and <c>Gateway:Issuer</c> = <see cref="Issuer"/>. For tests of token validation it also mints tokens piece by
+/// piece (<see cref="Header"/>, <see cref="Payload"/>, <see cref="Sign"/>), so that every way a forger or a bug might
+/// get a token wrong can be built.
 /// </summary>
 public sealed class GatewayTokenServer : IAsyncDisposable
 {
     public const string Issuer = "http://gateway.test/";
 
+    /// <summary>The <c>client_id</c> of the tokens it mints.</summary>
+    public const string ClientId = "gateway-tests";
+
+    /// <summary>The <c>roles</c> of the tokens it mints, as a user's token has them.</summary>
+    public const string Role = "agent-operator";
+
+    public const string KeyId = "test-key";
+
+    private const string JwksPath = "/.well-known/jwks";
+
     private readonly RSA signingKey = RSA.Create(2048);
     private readonly RSA foreignKey = RSA.Create(2048);
     private readonly WebApplication app;
+    private int jwksDownloads;
 
     private GatewayTokenServer(WebApplication app)
     {
@@ -32,20 +47,33 @@ public sealed class GatewayTokenServer : IAsyncDisposable
 
     public string MetadataAddress { get; private set; } = string.Empty;
 
-    public static async Task<GatewayTokenServer> StartAsync()
+    /// <summary>How many times the JWKS was downloaded, to see how often a validator refreshes its keys.</summary>
+    public int JwksDownloads => Volatile.Read(ref jwksDownloads);
+
+    /// <summary>The signing key's public half as PEM, which an algorithm-confusion forgery uses as an HMAC secret.</summary>
+    public string PublicKeyPem => signingKey.ExportSubjectPublicKeyInfoPem();
+
+    /// <summary>
+    /// Starts the server. With <paramref name="publicAddress"/> the discovery document names that address, as Identity
+    /// behind the Edge names the Edge, and only a client that reads the JWKS path from the server itself finds the keys.
+    /// </summary>
+    public static async Task<GatewayTokenServer> StartAsync(Uri? publicAddress = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var server = new GatewayTokenServer(app);
-        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(server.signingKey.ExportParameters(false)) { KeyId = "test-key" });
         app.MapGet("/.well-known/openid-configuration", (HttpContext context) => Results.Json(new Dictionary<string, object>
         {
             ["issuer"] = Issuer,
-            ["jwks_uri"] = $"{context.Request.Scheme}://{context.Request.Host}/jwks",
+            ["jwks_uri"] = new Uri(publicAddress ?? new Uri($"{context.Request.Scheme}://{context.Request.Host}"), JwksPath),
         }));
-        app.MapGet("/jwks", () => Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", alg = "RS256", n = jwk.N, e = jwk.E } } }));
+        app.MapGet(JwksPath, () =>
+        {
+            Interlocked.Increment(ref server.jwksDownloads);
+            return Results.Text(Jwks((KeyId, server.signingKey)).ToJsonString(), "application/json");
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.MetadataAddress = $"{address}/.well-known/openid-configuration";
@@ -56,29 +84,82 @@ public sealed class GatewayTokenServer : IAsyncDisposable
     /// An access token for <paramref name="tenantId"/> with <paramref name="scope"/>; with <paramref name="signedByStranger"/>
     /// it is signed by a key the server does not publish, as a forgery would be.
     /// </summary>
-    public string CreateToken(string tenantId, string scope = GatewayScopes.EventsRead, DateTimeOffset? expires = null, bool signedByStranger = false)
+    public string CreateToken(string tenantId, string scope = GatewayScopes.EventsRead, DateTimeOffset? expires = null, bool signedByStranger = false) =>
+        Sign(Header(), Payload(tenantId, scope, expires), signedByStranger ? foreignKey : null);
+
+    /// <summary>
+    /// A client_credentials access token of <paramref name="clientId"/>: its subject is the client, it has no roles, and
+    /// it carries a tenant only when the client belongs to one (an administration client does not).
+    /// </summary>
+    public string CreateClientToken(string clientId, string scope, string? tenantId = null)
     {
-        var key = new RsaSecurityKey(signedByStranger ? foreignKey : signingKey) { KeyId = "test-key" };
-        var now = DateTimeOffset.UtcNow;
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        var payload = Payload(tenantId ?? string.Empty, scope);
+        payload[GatewayClaims.Subject] = clientId;
+        payload[GatewayClaims.ClientId] = clientId;
+        payload.Remove(GatewayClaims.Roles);
+        if (tenantId is null)
         {
-            Issuer = Issuer,
-            Audience = GatewayTokens.Audience,
-            TokenType = GatewayTokens.AccessTokenType,
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.AddSeconds(-5).UtcDateTime,
-            Expires = (expires ?? now.AddMinutes(30)).UtcDateTime,
-            Claims = new Dictionary<string, object>
-            {
-                [GatewayClaims.Subject] = "user-" + tenantId,
-                [GatewayClaims.ClientId] = "realtime-tests",
-                [GatewayClaims.TenantId] = tenantId,
-                [GatewayClaims.Scope] = scope,
-                [GatewayClaims.TokenId] = Guid.NewGuid().ToString(),
-            },
-            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
-        });
+            payload.Remove(GatewayClaims.TenantId);
+        }
+
+        return Sign(Header(), payload);
     }
+
+    /// <summary>The JOSE header of a valid access token, with the given members changed.</summary>
+    public static JsonObject Header(string alg = "RS256", string typ = GatewayTokens.AccessTokenType, string kid = KeyId) =>
+        new() { ["alg"] = alg, ["typ"] = typ, ["kid"] = kid };
+
+    /// <summary>The claims of a valid access token; expires in 30 minutes unless <paramref name="expires"/> says otherwise.</summary>
+    public static JsonObject Payload(string tenantId, string scope = GatewayScopes.EventsRead, DateTimeOffset? expires = null)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new JsonObject
+        {
+            ["iss"] = Issuer,
+            ["aud"] = GatewayTokens.Audience,
+            [GatewayClaims.Subject] = "user-" + tenantId,
+            ["exp"] = (expires ?? now.AddMinutes(30)).ToUnixTimeSeconds(),
+            ["nbf"] = now.AddSeconds(-5).ToUnixTimeSeconds(),
+            ["iat"] = now.AddSeconds(-5).ToUnixTimeSeconds(),
+            [GatewayClaims.TokenId] = Guid.NewGuid().ToString("N"),
+            [GatewayClaims.ClientId] = ClientId,
+            [GatewayClaims.Scope] = scope,
+            [GatewayClaims.TenantId] = tenantId,
+            [GatewayClaims.Roles] = new JsonArray(Role),
+        };
+    }
+
+    /// <summary>A JWS compact token of exactly this header and payload, RS256-signed by the published key or by <paramref name="key"/>.</summary>
+    public string Sign(JsonObject header, JsonObject payload, RSA? key = null)
+    {
+        var input = Encode(header) + "." + Encode(payload);
+        var signature = (key ?? signingKey).SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return input + "." + Base64Url.EncodeToString(signature);
+    }
+
+    /// <summary>A JWKS document with the public halves of <paramref name="keys"/>.</summary>
+    public static JsonObject Jwks(params (string KeyId, RSA Key)[] keys)
+    {
+        var array = new JsonArray();
+        foreach (var (kid, rsa) in keys)
+        {
+            var parameters = rsa.ExportParameters(includePrivateParameters: false);
+            array.Add(new JsonObject
+            {
+                ["kty"] = "RSA",
+                ["use"] = "sig",
+                ["alg"] = "RS256",
+                ["kid"] = kid,
+                ["n"] = Base64Url.EncodeToString(parameters.Modulus),
+                ["e"] = Base64Url.EncodeToString(parameters.Exponent),
+            });
+        }
+
+        return new JsonObject { ["keys"] = array };
+    }
+
+    /// <summary>Base64url of the JSON, as one segment of a compact token.</summary>
+    public static string Encode(JsonNode node) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(node.ToJsonString()));
 
     public async ValueTask DisposeAsync()
     {

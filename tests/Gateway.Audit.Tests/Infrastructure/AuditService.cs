@@ -1,4 +1,5 @@
 using AgentCore.Gateway.Audit.Storage;
+using AgentCore.Gateway.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -33,7 +34,7 @@ internal sealed class AuditService : WebApplicationFactory<Program>
             ["AuditIngestion:PollInterval"] = "00:00:00.050",
             ["AuditIngestion:RetryDelay"] = "00:00:00.250",
             ["AuditIngestion:ClaimInterval"] = "00:00:00.500",
-            ["Gateway:Issuer"] = TokenIssuer.Issuer,
+            ["Gateway:Issuer"] = GatewayTokenServer.Issuer,
             ["GatewayJwt:MetadataAddress"] = "http://127.0.0.1:9/.well-known/openid-configuration",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())

@@ -5,6 +5,7 @@ using AgentCore.Gateway.Audit.Redaction;
 using AgentCore.Gateway.Audit.Storage;
 using AgentCore.Gateway.Audit.Tests.Infrastructure;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentCore.Gateway.Audit.Tests.Query;
@@ -12,12 +13,12 @@ namespace AgentCore.Gateway.Audit.Tests.Query;
 public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClassFixture<AuditInfrastructure>, IAsyncLifetime
 {
     private const string Events = "/api/v1/audit/events";
-    private TokenIssuer tokens = null!;
+    private GatewayTokenServer tokens = null!;
     private AuditService service = null!;
 
     public async ValueTask InitializeAsync()
     {
-        tokens = await TokenIssuer.StartAsync();
+        tokens = await GatewayTokenServer.StartAsync();
         service = new AuditService(infrastructure, await infrastructure.ResetAsync(), new Dictionary<string, string?>
         {
             ["GatewayJwt:MetadataAddress"] = tokens.MetadataAddress,
@@ -40,7 +41,7 @@ public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClass
              .. Enumerable.Range(0, 4).Select(_ => AuditEvents.Create(tenantId: "tenant-b")),
              AuditEvents.Create(tenantId: null)],
             cancellationToken);
-        using var client = ClientWith(tokens.Issue("tenant-a-admin", GatewayScopes.AuditRead, tenantId: "tenant-a"));
+        using var client = ClientWith(tokens.CreateClientToken("tenant-a-admin", GatewayScopes.AuditRead, tenantId: "tenant-a"));
 
         var own = await GetPageAsync(client, Events, cancellationToken);
         Assert.Equal(3, own.Events.Count);
@@ -58,7 +59,7 @@ public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClass
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         await StoreAsync([AuditEvents.Create(tenantId: "tenant-a"), AuditEvents.Create(tenantId: "tenant-b"), AuditEvents.Create(tenantId: null)], cancellationToken);
-        using var client = ClientWith(tokens.Issue("agentcore-admin", $"{GatewayScopes.AuditRead} {GatewayScopes.GatewayAdmin}"));
+        using var client = ClientWith(tokens.CreateClientToken("agentcore-admin", $"{GatewayScopes.AuditRead} {GatewayScopes.GatewayAdmin}"));
 
         Assert.Equal(3, (await GetPageAsync(client, Events, cancellationToken)).Events.Count);
         var tenantB = await GetPageAsync(client, $"{Events}?tenant_id=tenant-b", cancellationToken);
@@ -69,7 +70,7 @@ public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClass
     public async Task Without_the_audit_read_scope_the_answer_is_403_and_without_a_token_401()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        using var noScope = ClientWith(tokens.Issue("agentcore-admin", GatewayScopes.AgentsRead));
+        using var noScope = ClientWith(tokens.CreateClientToken("agentcore-admin", GatewayScopes.AgentsRead));
         using var forbidden = await noScope.GetAsync(new Uri(Events, UriKind.Relative), cancellationToken);
         await AssertEnvelopeAsync(forbidden, HttpStatusCode.Forbidden, ErrorCodes.AuthorizationDenied, cancellationToken);
 
@@ -87,7 +88,7 @@ public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClass
         // Two events share each timestamp, so the id must break ties for the keyset to be exact.
         var stored = Enumerable.Range(0, 11).Select(index => AuditEvents.Create(timestamp: start.AddSeconds(index / 2))).ToList();
         await StoreAsync(stored, cancellationToken);
-        using var client = ClientWith(tokens.Issue("agentcore-admin", GatewayScopes.AuditRead));
+        using var client = ClientWith(tokens.CreateClientToken("agentcore-admin", GatewayScopes.AuditRead));
 
         var seen = new List<AuditEventItem>();
         string? cursor = null;
@@ -115,7 +116,7 @@ public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClass
         var login = AuditEvents.Create(type: AuditEventTypes.LoginSucceeded, subject: "alice", clientId: "client-y", timestamp: now.AddMinutes(-3));
         var old = AuditEvents.Create(type: AuditEventTypes.TokenIssued, subject: "alice", timestamp: now.AddDays(-2));
         await StoreAsync([failed, login, old], cancellationToken);
-        using var client = ClientWith(tokens.Issue("agentcore-admin", GatewayScopes.AuditRead));
+        using var client = ClientWith(tokens.CreateClientToken("agentcore-admin", GatewayScopes.AuditRead));
 
         Assert.Equal(failed.Id, Assert.Single((await GetPageAsync(client, $"{Events}?type={AuditEventTypes.TokenFailed}", cancellationToken)).Events).Id);
         Assert.Equal(failed.Id, Assert.Single((await GetPageAsync(client, $"{Events}?client_id=client-x", cancellationToken)).Events).Id);
@@ -136,7 +137,7 @@ public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClass
     public async Task Bad_parameters_get_400_with_the_error_envelope(string query)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        using var client = ClientWith(tokens.Issue("agentcore-admin", GatewayScopes.AuditRead));
+        using var client = ClientWith(tokens.CreateClientToken("agentcore-admin", GatewayScopes.AuditRead));
         using var response = await client.GetAsync(new Uri($"{Events}?{query}", UriKind.Relative), cancellationToken);
         await AssertEnvelopeAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidRequest, cancellationToken);
     }

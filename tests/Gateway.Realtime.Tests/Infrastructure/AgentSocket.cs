@@ -15,7 +15,7 @@ internal sealed record Received(JsonElement? Message, WebSocketCloseStatus? Clos
 /// <summary>A real <see cref="ClientWebSocket"/> on <c>/ws/agents/{agent_id}</c>, speaking the JSON message protocol.</summary>
 internal sealed class AgentSocket : IAsyncDisposable
 {
-    private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DefaultReceiveTimeout = TimeSpan.FromSeconds(30);
     private readonly ClientWebSocket socket;
 
     private AgentSocket(ClientWebSocket socket)
@@ -25,7 +25,11 @@ internal sealed class AgentSocket : IAsyncDisposable
 
     public WebSocketState State => socket.State;
 
-    public static async Task<AgentSocket> ConnectAsync(RealtimeServer server, string agentId, string token, bool tokenInQuery = false)
+    /// <summary>The socket's address on the server at <paramref name="baseAddress"/> (Realtime itself, or the Edge).</summary>
+    public static Uri Address(Uri baseAddress, string agentId, string? accessToken = null) =>
+        new($"ws://{baseAddress.Authority}/ws/agents/{agentId}" + (accessToken is null ? string.Empty : $"?access_token={accessToken}"));
+
+    public static async Task<AgentSocket> ConnectAsync(Uri baseAddress, string agentId, string token, bool tokenInQuery = false)
     {
         var socket = new ClientWebSocket();
         if (!tokenInQuery)
@@ -33,14 +37,14 @@ internal sealed class AgentSocket : IAsyncDisposable
             socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
         }
 
-        await socket.ConnectAsync(server.WebSocketAddress(agentId, tokenInQuery ? token : null), TestContext.Current.CancellationToken);
+        await socket.ConnectAsync(Address(baseAddress, agentId, tokenInQuery ? token : null), TestContext.Current.CancellationToken);
         return new AgentSocket(socket);
     }
 
     /// <summary>A WebSocket handshake over HttpClient, to read the HTTP refusal (status and envelope) a client would get.</summary>
-    public static async Task<HttpResponseMessage> HandshakeAsync(RealtimeServer server, string agentId, string? bearer, string? queryToken = null, string? origin = null)
+    public static async Task<HttpResponseMessage> HandshakeAsync(Uri baseAddress, string agentId, string? bearer, string? queryToken = null, string? origin = null)
     {
-        using var client = server.CreateHttpClient();
+        using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         var path = $"/ws/agents/{agentId}" + (queryToken is null ? string.Empty : $"?access_token={queryToken}");
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Connection.Add("Upgrade");
@@ -77,15 +81,16 @@ internal sealed class AgentSocket : IAsyncDisposable
         return ack.Message.Value;
     }
 
-    public async Task<Received> ReceiveAsync()
+    /// <summary>The next message or the close, failing after <paramref name="timeout"/> (default 30 s) without either.</summary>
+    public async Task<Received> ReceiveAsync(TimeSpan? timeout = null)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(ReceiveTimeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(timeout ?? DefaultReceiveTimeout);
         using var message = new MemoryStream();
         var buffer = new byte[16 * 1024];
         while (true)
         {
-            var result = await socket.ReceiveAsync(buffer, timeout.Token);
+            var result = await socket.ReceiveAsync(buffer, deadline.Token);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return new Received(null, result.CloseStatus, result.CloseStatusDescription);

@@ -22,9 +22,6 @@ internal sealed class RealtimeServer : WebApplicationFactory<Program>
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public Uri WebSocketAddress(string agentId, string? accessToken = null) =>
-        new($"ws://{BaseAddress.Authority}/ws/agents/{agentId}" + (accessToken is null ? string.Empty : $"?access_token={accessToken}"));
-
     public static RealtimeServer Start(IReadOnlyDictionary<string, string?> settings, TimeProvider? time = null)
     {
         var server = new RealtimeServer(settings, time);

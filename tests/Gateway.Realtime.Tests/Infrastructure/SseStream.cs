@@ -38,9 +38,10 @@ internal sealed class SseStream : IAsyncDisposable
         return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
     }
 
-    public static async Task<SseStream> OpenAsync(RealtimeServer server, string query, string token, string? lastEventId = null)
+    /// <summary>Opens the stream on the server at <paramref name="baseAddress"/> (Realtime itself, or the Edge) and reads its opening <c>retry</c>.</summary>
+    public static async Task<SseStream> OpenAsync(Uri baseAddress, string query, string token, string? lastEventId = null)
     {
-        var client = server.CreateHttpClient();
+        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         var response = await RequestAsync(client, query, token, lastEventId);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         var stream = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
@@ -50,15 +51,43 @@ internal sealed class SseStream : IAsyncDisposable
         return sse;
     }
 
-    /// <summary>The next block, whatever it holds.</summary>
-    public async Task<SseMessage> ReadAsync()
+    /// <summary>The next block, whatever it holds, failing after <paramref name="timeout"/> (default 30 s) without one.</summary>
+    public async Task<SseMessage> ReadAsync(TimeSpan? timeout = null)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        using var deadline = Deadline(timeout);
+        return await ReadAsync(deadline.Token);
+    }
+
+    /// <summary>
+    /// The next block that is an event, skipping heartbeat comments; failing after <paramref name="timeout"/> (default
+    /// 30 s) without one, however many heartbeats came meanwhile.
+    /// </summary>
+    public async Task<SseMessage> ReadEventAsync(TimeSpan? timeout = null)
+    {
+        using var deadline = Deadline(timeout);
+        while (true)
+        {
+            var message = await ReadAsync(deadline.Token);
+            if (message.Event is not null)
+            {
+                return message;
+            }
+        }
+    }
+
+    private static CancellationTokenSource Deadline(TimeSpan? timeout)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(timeout ?? TimeSpan.FromSeconds(30));
+        return deadline;
+    }
+
+    private async Task<SseMessage> ReadAsync(CancellationToken cancellationToken)
+    {
         string? type = null, id = null, data = null, retry = null, comment = null;
         while (true)
         {
-            var line = await reader.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException("The event stream ended.");
+            var line = await reader.ReadLineAsync(cancellationToken) ?? throw new EndOfStreamException("The event stream ended.");
             if (line.Length == 0)
             {
                 if ((type ?? id ?? data ?? retry ?? comment) is not null)
@@ -79,19 +108,6 @@ internal sealed class SseStream : IAsyncDisposable
                 case "id": id = value; break;
                 case "data": data = data is null ? value : data + "\n" + value; break;
                 case "retry": retry = value; break;
-            }
-        }
-    }
-
-    /// <summary>The next block that is an event, skipping heartbeat comments.</summary>
-    public async Task<SseMessage> ReadEventAsync()
-    {
-        while (true)
-        {
-            var message = await ReadAsync();
-            if (message.Event is not null)
-            {
-                return message;
             }
         }
     }
