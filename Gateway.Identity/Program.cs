@@ -1,6 +1,7 @@
 using AgentCore.Gateway.Identity.ApiKeys;
 using AgentCore.Gateway.Identity.Auditing;
 using AgentCore.Gateway.Identity.Authorization;
+using AgentCore.Gateway.Identity.Directories;
 using AgentCore.Gateway.Identity.Proxy;
 using AgentCore.Gateway.Identity.RateLimiting;
 using AgentCore.Gateway.Identity.Seeding;
@@ -18,6 +19,7 @@ builder.AddDevelopmentSeed();
 builder.AddSigningKeys();
 builder.AddAuthAudit();
 builder.AddUsers();
+builder.AddDirectories();
 builder.AddTokenServer();
 builder.AddTokenApi();
 builder.AddTokenRateLimits();
