@@ -113,6 +113,11 @@ internal static class LdapDirectoryClient
             }
             else if (directory.Security == LdapSecurity.StartTls)
             {
+                // On Linux the library opens the connection at the first bind; StartTLS before it would go to libldap's
+                // default host. An anonymous bind carries no secret and opens it.
+                connection.AuthType = AuthType.Anonymous;
+                connection.Bind();
+                connection.AuthType = AuthType.Basic;
                 session.StartTransportLayerSecurity(null);
             }
 

@@ -43,7 +43,7 @@ public sealed class DirectoryFixture : IAsyncLifetime
             options.Directories["globex"].RoleMap["cn=agents-operators,ou=groups," + Suffix] = ["agent-operator"]));
 
     /// <summary>The settings of directory <paramref name="name"/>: plain LDAP on loopback, as development uses.</summary>
-    public static Dictionary<string, string?> Directory(string name, string domain, int port, IReadOnlyDictionary<string, string?> settings)
+    public static Dictionary<string, string?> DirectorySettings(string name, string domain, int port, IReadOnlyDictionary<string, string?> settings)
     {
         var prefix = $"Identity:Directories:{name}:";
         var all = new Dictionary<string, string?>
@@ -78,7 +78,7 @@ public sealed class DirectoryFixture : IAsyncLifetime
 
     private Dictionary<string, string?> Settings()
     {
-        var template = Directory("globex", TemplateDomain, Ldap.Port, new Dictionary<string, string?>
+        var template = DirectorySettings("globex", TemplateDomain, Ldap.Port, new Dictionary<string, string?>
         {
             ["BindDnTemplate"] = "uid={0},ou=people," + Suffix,
             ["GroupSearchBase"] = "ou=groups," + Suffix,
@@ -86,7 +86,7 @@ public sealed class DirectoryFixture : IAsyncLifetime
             ["MemberOfAttribute"] = string.Empty,
             ["RoleMap:agents-admins:0"] = "agent-admin",
         });
-        var search = Directory("globex-search", SearchDomain, Ldap.Port, new Dictionary<string, string?>
+        var search = DirectorySettings("globex-search", SearchDomain, Ldap.Port, new Dictionary<string, string?>
         {
             ["SearchBase"] = "ou=people," + Suffix,
             ["UserFilter"] = "(&(objectClass=inetOrgPerson)(uid={0}))",
@@ -97,12 +97,12 @@ public sealed class DirectoryFixture : IAsyncLifetime
             ["RoleMap:agents-operators:0"] = "agent-operator",
             ["DefaultRoles:0"] = "directory-user",
         });
-        var closed = Directory("closed", ClosedDomain, FreePort.Next(), new Dictionary<string, string?>
+        var closed = DirectorySettings("closed", ClosedDomain, FreePort.Next(), new Dictionary<string, string?>
         {
             ["BindDnTemplate"] = "uid={0},ou=people," + Suffix,
             ["Timeout"] = "00:00:02",
         });
-        var unanswered = Directory("silent", SilentDomain, ((IPEndPoint)silent.LocalEndpoint).Port, new Dictionary<string, string?>
+        var unanswered = DirectorySettings("silent", SilentDomain, ((IPEndPoint)silent.LocalEndpoint).Port, new Dictionary<string, string?>
         {
             ["BindDnTemplate"] = "uid={0},ou=people," + Suffix,
             ["Timeout"] = "00:00:01",
