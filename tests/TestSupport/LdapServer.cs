@@ -22,15 +22,21 @@ public sealed class LdapServer : IAsyncDisposable
     private readonly string root;
     private readonly ServerProcess server;
 
-    private LdapServer(string slapd, string root, string suffix, int port)
+    private LdapServer(string slapd, string root, string suffix, int port, int? ldapsPort)
     {
         this.root = root;
         Suffix = suffix;
         Port = port;
-        server = new ServerProcess(slapd, ["-f", ConfigFile, "-h", Uri + "/", "-d", "0"]);
+        LdapsPort = ldapsPort;
+        var listeners = ldapsPort is { } tlsPort ? $"{Uri}/ ldaps://127.0.0.1:{tlsPort.ToString(CultureInfo.InvariantCulture)}/" : Uri + "/";
+        server = new ServerProcess(slapd, ["-f", ConfigFile, "-h", listeners, "-d", "0"]);
     }
 
+    /// <summary>The plain LDAP port (StartTLS too, when the server has TLS).</summary>
     public int Port { get; }
+
+    /// <summary>The LDAPS port, when the server has TLS.</summary>
+    public int? LdapsPort { get; }
 
     /// <summary>The base DN of the test directory, e.g. <c>dc=globex,dc=example</c>.</summary>
     public string Suffix { get; }
@@ -46,11 +52,25 @@ public sealed class LdapServer : IAsyncDisposable
     {
         var slapd = Installed("/usr/sbin/slapd");
         var root = Path.Combine(Path.GetTempPath(), "agentcore-test-ldap-" + Guid.NewGuid().ToString("N"));
-        var server = new LdapServer(slapd, root, suffix, FreePort.Next());
+        var server = new LdapServer(slapd, root, suffix, FreePort.Next(), tls is null ? null : FreePort.Next());
         Directory.CreateDirectory(Path.Combine(root, "data"));
         await File.WriteAllTextAsync(server.ConfigFile, server.Configuration(tls)).ConfigureAwait(false);
         Command.Run(Installed("/usr/sbin/slapadd"), ["-q", "-f", server.ConfigFile, "-l", entriesLdif]);
-        await server.StartAgainAsync().ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await server.StartAgainAsync().ConfigureAwait(false);
+                break;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && !server.server.IsRunning)
+            {
+                // Another process took a port between FreePort and slapd's bind: the same data on fresh ports.
+                server.server.Dispose();
+                server = new LdapServer(slapd, root, suffix, FreePort.Next(), tls is null ? null : FreePort.Next());
+            }
+        }
+
         if (groupsLdif is not null)
         {
             server.AsAdmin("ldapadd", await File.ReadAllTextAsync(groupsLdif).ConfigureAwait(false));

@@ -18,6 +18,7 @@ public sealed class DirectoryFixture : IAsyncLifetime
     public const string SearchDomain = "search.globex.example";
     public const string ClosedDomain = "closed.example";
     public const string SilentDomain = "silent.example";
+    public const string AmbiguousDomain = "ambiguous.globex.example";
     public const string ServiceAccountPassword = "Reader-Ldap-Pass!";
 
     private readonly TcpListener silent = new(IPAddress.Loopback, 0);
@@ -97,6 +98,13 @@ public sealed class DirectoryFixture : IAsyncLifetime
             ["RoleMap:agents-operators:0"] = "agent-operator",
             ["DefaultRoles:0"] = "directory-user",
         });
+        var ambiguous = DirectorySettings("ambiguous", AmbiguousDomain, Ldap.Port, new Dictionary<string, string?>
+        {
+            ["SearchBase"] = "ou=people," + Suffix,
+            ["UserFilter"] = "(&(objectClass=inetOrgPerson)(|(uid={0})(uid=dave)))",
+            ["ServiceAccountDn"] = "cn=gateway-reader,ou=services," + Suffix,
+            ["ServiceAccountPassword"] = ServiceAccountPassword,
+        });
         var closed = DirectorySettings("closed", ClosedDomain, FreePort.Next(), new Dictionary<string, string?>
         {
             ["BindDnTemplate"] = "uid={0},ou=people," + Suffix,
@@ -112,7 +120,7 @@ public sealed class DirectoryFixture : IAsyncLifetime
             ["Identity:TokenEndpoint:PermitsPerClient"] = "1000",
             ["Identity:TokenEndpoint:PermitsPerAddress"] = "100000",
         };
-        return new[] { template, search, closed, unanswered, limits }.SelectMany(settings => settings).ToDictionary();
+        return new[] { template, search, ambiguous, closed, unanswered, limits }.SelectMany(settings => settings).ToDictionary();
     }
 
     /// <summary>Accepts every connection and keeps it open without ever sending a byte: a directory that hangs.</summary>

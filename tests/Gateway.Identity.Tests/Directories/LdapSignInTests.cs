@@ -56,6 +56,46 @@ public sealed class LdapSignInTests(IdentityServerFixture identity, DirectoryFix
     [Theory]
     [InlineData(TemplateDomain)]
     [InlineData(SearchDomain)]
+    public async Task A_non_ASCII_password_binds(string domain)
+    {
+        var token = await TokenAsync($"grete@{domain}", "Grüße-Ldap-Pass!");
+
+        Assert.Equal("globex", token.GetClaim(GatewayClaims.TenantId).Value);
+    }
+
+    [Fact]
+    public async Task A_user_filter_that_matches_more_than_one_entry_signs_nobody_in()
+    {
+        var client = await ClientAsync();
+
+        using var response = await PasswordTokenAsync(client, $"carol@{AmbiguousDomain}", CarolPassword);
+
+        Assert.Equal("invalid_grant", await EnvelopeErrorAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.AuthenticationFailed));
+    }
+
+    [Fact]
+    public async Task Directory_sign_ins_are_audited_with_the_directory_and_without_the_password()
+    {
+        var client = await ClientAsync();
+        var token = await TokenAsync($"erin@{SearchDomain}", "Erin-Ldap-Pass!");
+        using var refused = await PasswordTokenAsync(client, $"erin@{SearchDomain}", "Erin-Wrong-Pass!");
+
+        var succeeded = await AuditStream.WaitForAsync(identity, audit =>
+            audit.Type == AuditEventTypes.DirectorySignIn && audit.Outcome == AuditOutcomes.Success && audit.Actor.Subject == token.Subject);
+        var failed = await AuditStream.WaitForAsync(identity, audit =>
+            audit.Type == AuditEventTypes.DirectorySignIn && audit.Outcome == AuditOutcomes.Failure &&
+            audit.Reason == "invalid_credentials" && audit.Details?["directory"] == "globex-search");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("globex-search", Assert.Single(succeeded).Details!["directory"]);
+        Assert.Equal("globex", succeeded[0].Actor.TenantId);
+        Assert.NotEmpty(failed);
+        Assert.DoesNotContain(succeeded.Concat(failed), audit => System.Text.Json.JsonSerializer.Serialize(audit).Contains("Erin-", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(TemplateDomain)]
+    [InlineData(SearchDomain)]
     public async Task Wrong_password_and_unknown_user_get_the_same_invalid_grant(string domain)
     {
         var client = await ClientAsync();

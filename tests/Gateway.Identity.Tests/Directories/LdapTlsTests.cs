@@ -10,18 +10,19 @@ using static AgentCore.Gateway.Identity.Tests.TokenRequests;
 namespace AgentCore.Gateway.Identity.Tests.Directories;
 
 /// <summary>
-/// A slapd that serves StartTLS with a certificate from a CA made for the test: one directory trusts that CA through
-/// its options, another relies on the system trust store, which does not know it.
+/// A slapd that serves StartTLS and LDAPS with a certificate from a CA made for the test: two directories trust that CA
+/// through their options, another relies on the system trust store, which does not know it.
 /// </summary>
-public sealed class StartTlsDirectoryFixture : IAsyncLifetime
+public sealed class TlsDirectoryFixture : IAsyncLifetime
 {
     public const string TrustedDomain = "tls.globex.example";
     public const string UntrustedDomain = "untrusted-tls.globex.example";
+    public const string LdapsDomain = "ldaps.globex.example";
 
     private readonly string root = Path.Combine(Path.GetTempPath(), "agentcore-test-ldap-tls-" + Guid.NewGuid().ToString("N"));
     private IdentityService? service;
 
-    public LdapServer Ldap { get; private set; } = null!;
+    public LdapServer? Ldap { get; private set; }
 
     private string CaDirectory => Path.Combine(root, "ca");
 
@@ -56,36 +57,48 @@ public sealed class StartTlsDirectoryFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        await Ldap.DisposeAsync();
+        if (Ldap is not null)
+        {
+            await Ldap.DisposeAsync();
+        }
+
         Directory.Delete(root, recursive: true);
     }
 
     private Dictionary<string, string?> Settings()
     {
-        var trusted = DirectorySettings("tls", TrustedDomain, Ldap.Port, new Dictionary<string, string?>
+        var trusted = DirectorySettings("tls", TrustedDomain, Ldap!.Port, new Dictionary<string, string?>
         {
             ["Security"] = "StartTls",
             ["TrustedCertificatesDirectory"] = CaDirectory,
             ["BindDnTemplate"] = "uid={0},ou=people," + Suffix,
         });
-        var untrusted = DirectorySettings("untrusted-tls", UntrustedDomain, Ldap.Port, new Dictionary<string, string?>
+        var untrusted = DirectorySettings("untrusted-tls", UntrustedDomain, Ldap!.Port, new Dictionary<string, string?>
         {
             ["Security"] = "StartTls",
             ["BindDnTemplate"] = "uid={0},ou=people," + Suffix,
         });
-        return trusted.Concat(untrusted).ToDictionary();
+        var ldaps = DirectorySettings("ldaps", LdapsDomain, Ldap!.LdapsPort!.Value, new Dictionary<string, string?>
+        {
+            ["Security"] = "Ldaps",
+            ["TrustedCertificatesDirectory"] = CaDirectory,
+            ["BindDnTemplate"] = "uid={0},ou=people," + Suffix,
+        });
+        return trusted.Concat(untrusted).Concat(ldaps).ToDictionary();
     }
 }
 
 [Collection(IdentityServerGroup.Name)]
-public sealed class LdapStartTlsTests(IdentityServerFixture identity, StartTlsDirectoryFixture directory) : IClassFixture<StartTlsDirectoryFixture>
+public sealed class LdapTlsTests(IdentityServerFixture identity, TlsDirectoryFixture directory) : IClassFixture<TlsDirectoryFixture>
 {
-    [Fact]
-    public async Task StartTLS_with_the_CA_trusted_in_the_options_signs_in()
+    [Theory]
+    [InlineData(TlsDirectoryFixture.TrustedDomain)]
+    [InlineData(TlsDirectoryFixture.LdapsDomain)]
+    public async Task StartTLS_and_LDAPS_with_the_CA_trusted_in_the_options_sign_in(string domain)
     {
         using var client = (await directory.ServiceAsync(identity)).CreateClient();
 
-        using var response = await PasswordTokenAsync(client, $"carol@{StartTlsDirectoryFixture.TrustedDomain}", "Carol-Ldap-Pass!");
+        using var response = await PasswordTokenAsync(client, $"carol@{domain}", "Carol-Ldap-Pass!");
 
         Assert.Equal("globex", new JsonWebToken(await AccessTokenAsync(response)).GetClaim(GatewayClaims.TenantId).Value);
     }
@@ -95,7 +108,7 @@ public sealed class LdapStartTlsTests(IdentityServerFixture identity, StartTlsDi
     {
         using var client = (await directory.ServiceAsync(identity)).CreateClient();
 
-        using var response = await PasswordTokenAsync(client, $"carol@{StartTlsDirectoryFixture.UntrustedDomain}", "Carol-Ldap-Pass!");
+        using var response = await PasswordTokenAsync(client, $"carol@{TlsDirectoryFixture.UntrustedDomain}", "Carol-Ldap-Pass!");
 
         Assert.Equal("temporarily_unavailable", await EnvelopeErrorAsync(response, HttpStatusCode.ServiceUnavailable, ErrorCodes.ServiceUnavailable));
     }
