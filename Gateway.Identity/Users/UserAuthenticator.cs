@@ -13,7 +13,9 @@ internal enum LoginResult
     InvalidCredentials,
     LockedOut,
 
-    /// <summary>The user's directory did not answer (in time): nothing is known about the password.</summary>
+    /// <summary>
+    /// The user's directory cannot decide now (no answer in time, or misconfigured): nothing is known about the password.
+    /// </summary>
     DirectoryUnavailable,
 }
 

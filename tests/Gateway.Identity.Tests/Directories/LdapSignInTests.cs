@@ -1,5 +1,6 @@
 using System.Net;
 using AgentCore.Gateway.Contracts;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using static AgentCore.Gateway.Identity.Tests.Directories.DirectoryFixture;
 using static AgentCore.Gateway.Identity.Tests.TokenRequests;
@@ -238,6 +239,25 @@ public sealed class LdapSignInTests(IdentityServerFixture identity, DirectoryFix
         var form = await browser.GetStringAsync("/connect/login?returnUrl=%2F", TestContext.Current.CancellationToken);
         using var response = await PostLoginFormAsync(browser, form, userName, password);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task The_service_does_not_start_with_an_invalid_directory()
+    {
+        var settings = DirectorySettings("broken", "broken.example", directory.Ldap.Port, new Dictionary<string, string?>
+        {
+            ["BindDnTemplate"] = "uid={0},ou=people," + Suffix,
+            ["SearchBase"] = "ou=people," + Suffix,
+            ["Host"] = "ldap.globex.example",
+        });
+        await using var service = new IdentityService(
+            await identity.Postgres.CreateDatabaseAsync("identity"), identity.Redis.ConnectionString, settings, configureServices: null);
+
+        var refusal = Assert.Throws<OptionsValidationException>(() => service.CreateClient());
+
+        Assert.Contains("Identity:Directories:broken", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("BindDnTemplate", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("Security", refusal.Message, StringComparison.Ordinal);
     }
 
     private async Task<HttpClient> ClientAsync() => (await directory.ServiceAsync(identity)).CreateClient();
