@@ -1,6 +1,7 @@
 using AgentCore.Gateway.Identity.ApiKeys;
 using AgentCore.Gateway.Identity.Auditing;
 using AgentCore.Gateway.Identity.Authorization;
+using AgentCore.Gateway.Identity.Directories;
 using AgentCore.Gateway.Identity.Federation;
 using AgentCore.Gateway.Identity.Proxy;
 using AgentCore.Gateway.Identity.RateLimiting;
@@ -19,6 +20,7 @@ builder.AddDevelopmentSeed();
 builder.AddSigningKeys();
 builder.AddAuthAudit();
 builder.AddUsers();
+builder.AddDirectories();
 builder.AddTokenServer();
 builder.AddFederation();
 builder.AddTokenApi();

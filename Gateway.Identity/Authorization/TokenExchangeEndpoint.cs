@@ -50,6 +50,7 @@ internal static class TokenExchangeEndpoint
             {
                 LoginResult.Succeeded => SignIn(GatewayIdentities.ForUser(user!, request.GetScopes())),
                 LoginResult.LockedOut => Refuse(Errors.InvalidGrant, "The account is locked after too many failed logins; try again later."),
+                LoginResult.DirectoryUnavailable => Refuse(Errors.TemporarilyUnavailable, "Sign-in through the user's directory is unavailable right now; try again later."),
                 _ => Refuse(Errors.InvalidGrant, "The user name or password is incorrect."),
             };
         }

@@ -51,12 +51,14 @@ internal static class LoginPage
         var (result, user) = await users.AuthenticateAsync(userName, form["password"].ToString(), context.RequestAborted);
         if (result != LoginResult.Succeeded)
         {
-            audit.Record(context, AuditEventTypes.LoginFailed, AuditOutcomes.Failure, new AuditActor(null, user?.Id, user?.TenantId),
-                result == LoginResult.LockedOut ? "locked_out" : "invalid_credentials");
-            var message = result == LoginResult.LockedOut
-                ? "The account is locked after too many failed logins. Try again later."
-                : "The user name or password is incorrect.";
-            return Render(context, returnUrl, message, StatusCodes.Status401Unauthorized);
+            var (reason, message, status) = result switch
+            {
+                LoginResult.LockedOut => ("locked_out", "The account is locked after too many failed logins. Try again later.", StatusCodes.Status401Unauthorized),
+                LoginResult.DirectoryUnavailable => ("directory_unavailable", "Your organisation's directory is not answering. Try again in a moment.", StatusCodes.Status503ServiceUnavailable),
+                _ => ("invalid_credentials", "The user name or password is incorrect.", StatusCodes.Status401Unauthorized),
+            };
+            audit.Record(context, AuditEventTypes.LoginFailed, AuditOutcomes.Failure, new AuditActor(null, user?.Id, user?.TenantId), reason);
+            return Render(context, returnUrl, message, status);
         }
 
         audit.Record(context, AuditEventTypes.LoginSucceeded, AuditOutcomes.Success, new AuditActor(null, user!.Id, user.TenantId));

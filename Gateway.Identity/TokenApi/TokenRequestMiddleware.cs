@@ -50,7 +50,17 @@ internal sealed class TokenRequestMiddleware(RequestDelegate next, IOptions<Toke
             context.Request.ContentType = "application/x-www-form-urlencoded";
         }
 
-        new TokenRequestBody(TokenRequestBody.FindClientId(context.Request, Encoding.UTF8.GetString(body))).AttachTo(context);
+        var formText = Encoding.UTF8.GetString(body);
+        if (formText.Contains("%00", StringComparison.Ordinal))
+        {
+            // ASP.NET Core's form reader throws on an encoded NUL; no parameter legitimately carries one.
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest,
+                "The token request must not contain NUL characters.",
+                new Dictionary<string, object?> { ["error"] = Errors.InvalidRequest });
+            return;
+        }
+
+        new TokenRequestBody(TokenRequestBody.FindClientId(context.Request, formText)).AttachTo(context);
         context.Request.Body = new MemoryStream(body, writable: false);
         context.Request.ContentLength = body.Length;
 
@@ -110,6 +120,8 @@ internal sealed class TokenRequestMiddleware(RequestDelegate next, IOptions<Toke
     {
         Errors.InvalidClient or Errors.InvalidGrant or Errors.UnauthorizedClient =>
             (StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationFailed, "Authentication failed."),
+        Errors.TemporarilyUnavailable =>
+            (StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, "Authentication is temporarily unavailable."),
         _ => (StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "The token request is invalid."),
     };
 

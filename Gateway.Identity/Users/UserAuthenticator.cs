@@ -1,3 +1,4 @@
+using AgentCore.Gateway.Identity.Directories;
 using AgentCore.Gateway.Identity.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -11,13 +12,20 @@ internal enum LoginResult
     Succeeded,
     InvalidCredentials,
     LockedOut,
+
+    /// <summary>
+    /// The user's directory cannot decide now (no answer in time, or misconfigured): nothing is known about the password.
+    /// </summary>
+    DirectoryUnavailable,
 }
 
 /// <summary>
 /// Checks passwords and applies lockout, for the password grant and the login page alike. An unknown user name and a
-/// wrong password give the same answer, so that the caller learns nothing about which accounts exist.
+/// wrong password give the same answer, so that the caller learns nothing about which accounts exist. User names that end
+/// in a configured directory's domain are checked by that directory instead.
 /// </summary>
 internal sealed class UserAuthenticator(
+    DirectorySignIn directories,
     IdentityStoreDbContext db,
     IPasswordHasher<UserAccount> hasher,
     IOptions<LockoutOptions> lockout,
@@ -25,6 +33,11 @@ internal sealed class UserAuthenticator(
 {
     public async Task<(LoginResult Result, UserAccount? User)> AuthenticateAsync(string userName, string password, CancellationToken cancellationToken)
     {
+        if (directories.Find(userName) is { } route)
+        {
+            return await directories.AuthenticateAsync(route, password, cancellationToken);
+        }
+
         var user = await db.Users.SingleOrDefaultAsync(account => account.UserName == userName, cancellationToken);
         if (user?.PasswordHash is null)
         {

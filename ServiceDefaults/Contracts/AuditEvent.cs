@@ -42,6 +42,7 @@ public static class AuditEventTypes
     public const string TokenRevoked = "auth.token_revoked";
     public const string LoginSucceeded = "auth.login_succeeded";
     public const string LoginFailed = "auth.login_failed";
+    public const string DirectorySignIn = "auth.directory_sign_in";
     public const string RefreshReuseDetected = "auth.refresh_reuse_detected";
     public const string AuthenticationFailed = "auth.authentication_failed";
     public const string AuthorizationDenied = "authz.denied";

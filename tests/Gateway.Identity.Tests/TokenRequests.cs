@@ -98,12 +98,18 @@ internal static partial class TokenRequests
 
     private static async Task<Uri> SubmitLoginAsync(HttpClient browser, string page, string user, string password)
     {
+        using var response = await PostLoginFormAsync(browser, page, user, password);
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"login answered {(int)response.StatusCode}");
+        return response.Headers.Location!;
+    }
+
+    /// <summary>Fills in and posts the login form of <paramref name="page"/> (with its antiforgery token).</summary>
+    public static async Task<HttpResponseMessage> PostLoginFormAsync(HttpClient browser, string page, string user, string password)
+    {
         var fields = HiddenField().Matches(page).ToDictionary(match => WebUtility.HtmlDecode(match.Groups[1].Value), match => WebUtility.HtmlDecode(match.Groups[2].Value));
         fields["username"] = user;
         fields["password"] = password;
-        using var response = await browser.PostAsync("/connect/login", new FormUrlEncodedContent(fields), TestContext.Current.CancellationToken);
-        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"login answered {(int)response.StatusCode}");
-        return response.Headers.Location!;
+        return await browser.PostAsync("/connect/login", new FormUrlEncodedContent(fields), TestContext.Current.CancellationToken);
     }
 
     public static string? QueryValue(Uri uri, string name) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AgentCore.Gateway.AppHost.Infrastructure;
 using Npgsql;
 
@@ -88,15 +87,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         server.Dispose();
-        try
-        {
-            Directory.Delete(dataRoot, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp folder the OS cleans eventually; never fail a test run over it.
-        }
-
+        TempFolders.TryDelete(dataRoot);
         return ValueTask.CompletedTask;
     }
 
@@ -107,27 +98,10 @@ public sealed class PostgresServer : IAsyncDisposable
         File.WriteAllText(passwordFile, Password);
         if (osUser is not null)
         {
-            Run("chown", ["-R", $"{osUser}:", dataRoot]);
+            Command.Run("chown", ["-R", $"{osUser}:", dataRoot]);
         }
 
         var (command, leading) = ProcessUser.RunAs(osUser, Path.Combine(binDirectory, "initdb"));
-        Run(command, [.. leading, "-D", pgData, "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={passwordFile}", "--encoding=UTF8", "--no-sync", "--no-instructions"]);
-    }
-
-    private static void Run(string command, IReadOnlyList<string> arguments)
-    {
-        var startInfo = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)) || process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{command} failed:\n{output.Result}{error.Result}");
-        }
+        Command.Run(command, [.. leading, "-D", pgData, "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={passwordFile}", "--encoding=UTF8", "--no-sync", "--no-instructions"]);
     }
 }
