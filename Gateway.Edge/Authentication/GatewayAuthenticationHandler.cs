@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -10,8 +11,9 @@ namespace AgentCore.Gateway.Edge.Authentication;
 
 /// <summary>
 /// The Edge's one authentication scheme: a bearer access token or an <c>X-API-Key</c>, never both and never two of
-/// either. Failures answer 401 <c>AUTHENTICATION_FAILED</c> with <c>WWW-Authenticate</c>; refusals 403
-/// <c>AUTHORIZATION_DENIED</c>.
+/// either. A WebSocket upgrade or an event-stream request may carry the token as the <c>access_token</c> query
+/// parameter instead (RFC 6750 section 2.3), because browsers cannot set headers on those. Failures answer 401
+/// <c>AUTHENTICATION_FAILED</c> with <c>WWW-Authenticate</c>; refusals 403 <c>AUTHORIZATION_DENIED</c>.
 /// </summary>
 internal sealed class GatewayAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -23,6 +25,7 @@ internal sealed class GatewayAuthenticationHandler(
 {
     public const string SchemeName = "Gateway";
     private const string BearerPrefix = "Bearer ";
+    private const string AccessTokenParameter = "access_token";
 
     private string? failure;
 
@@ -30,7 +33,8 @@ internal sealed class GatewayAuthenticationHandler(
     {
         var authorization = Request.Headers.Authorization;
         var apiKey = Request.Headers[ApiKeys.Header];
-        var bearerCount = CountBearer(authorization);
+        var queryToken = AcceptsQueryToken() ? Request.Query[AccessTokenParameter] : StringValues.Empty;
+        var bearerCount = CountBearer(authorization) + queryToken.Count;
         if (bearerCount + apiKey.Count == 0)
         {
             return AuthenticateResult.NoResult();
@@ -42,7 +46,7 @@ internal sealed class GatewayAuthenticationHandler(
         }
 
         var validation = bearerCount == 1
-            ? await tokens.ValidateAsync(authorization[0]![BearerPrefix.Length..].Trim(), Context.RequestAborted).ConfigureAwait(false)
+            ? await tokens.ValidateAsync(queryToken.Count == 1 ? queryToken[0] ?? string.Empty : authorization[0]![BearerPrefix.Length..].Trim(), Context.RequestAborted).ConfigureAwait(false)
             : await apiKeys.AuthenticateAsync(apiKey[0] ?? string.Empty).ConfigureAwait(false);
         return validation.Identity is { } identity
             ? AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName))
@@ -78,6 +82,17 @@ internal sealed class GatewayAuthenticationHandler(
         failure = reason;
         return AuthenticateResult.Fail(reason);
     }
+
+    /// <summary>
+    /// A WebSocket opening (an HTTP/1.1 upgrade, or an HTTP/2 extended CONNECT) or an event-stream GET. The Edge does
+    /// not terminate WebSockets, so the headers are read directly rather than through the WebSockets middleware.
+    /// </summary>
+    private bool AcceptsQueryToken() =>
+        (HttpMethods.IsGet(Request.Method)
+            && (Request.Headers.Upgrade.Any(upgrade => string.Equals(upgrade, "websocket", StringComparison.OrdinalIgnoreCase))
+                || Request.Headers.Accept.Any(accept => accept?.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) == true)))
+        || (HttpMethods.IsConnect(Request.Method)
+            && string.Equals(Context.Features.Get<IHttpExtendedConnectFeature>()?.Protocol, "websocket", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Counts bearer credentials; a header with a comma-joined second value counts as two.</summary>
     private static int CountBearer(StringValues authorization)

@@ -36,16 +36,17 @@ internal static class LoginPage
             return Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
         }
 
+        IFormCollection form;
         try
         {
             await antiforgery.ValidateRequestAsync(context);
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
         }
         catch (AntiforgeryValidationException)
         {
-            return Results.BadRequest();
+            return Render(context, returnUrl: null, "The sign-in form expired or did not come from this page. Sign in again.", StatusCodes.Status400BadRequest);
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var userName = form["username"].ToString();
         var returnUrl = form["returnUrl"].ToString();
         var (result, user) = await users.AuthenticateAsync(userName, form["password"].ToString(), context.RequestAborted);

@@ -19,7 +19,12 @@ public static partial class ErrorEnvelopeExtensions
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = WriteExceptionAsync,
-            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                InvalidDataException => StatusCodes.Status400BadRequest,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         });
         app.UseStatusCodePages(context =>
         {
@@ -35,6 +40,13 @@ public static partial class ErrorEnvelopeExtensions
         if (exception is BadHttpRequestException bad)
         {
             return ErrorResponses.WriteAsync(context, bad.StatusCode, ErrorCodes.ForStatus(bad.StatusCode), DescribeStatus(bad.StatusCode));
+        }
+
+        if (exception is InvalidDataException && context.Request.HasFormContentType)
+        {
+            // The form reader refuses bodies it cannot decode, such as an encoded NUL, wherever the form is first read.
+            return ErrorResponses.WriteAsync(
+                context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "The form body is malformed or contains characters that are not allowed.");
         }
 
         LogUnhandled(

@@ -19,6 +19,38 @@ public sealed class BadInputTests(IdentityServerFixture fixture)
         Assert.Equal("invalid_request", await EnvelopeErrorAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidRequest));
     }
 
+    [Theory]
+    [InlineData("username=a%00b&password=x")]
+    [InlineData("username=alice&password=%00")]
+    [InlineData("returnUrl=%00&username=alice&password=x")]
+    public async Task A_login_form_with_a_NUL_character_is_400_INVALID_REQUEST(string body)
+    {
+        using var browser = fixture.Service.CreateBrowser();
+        using var page = await browser.GetAsync("/connect/login", TestContext.Current.CancellationToken);
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(
+            await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), "name=\"([^\"]+)\" value=\"([^\"]+)\"");
+        using var form = new StringContent(
+            $"{antiforgery.Groups[1].Value}={Uri.EscapeDataString(WebUtility.HtmlDecode(antiforgery.Groups[2].Value))}&{body}",
+            Encoding.ASCII,
+            "application/x-www-form-urlencoded");
+
+        using var response = await browser.PostAsync("/connect/login", form, TestContext.Current.CancellationToken);
+
+        await EnvelopeErrorAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidRequest);
+    }
+
+    [Fact]
+    public async Task A_login_form_without_its_antiforgery_token_gets_a_clear_400_page()
+    {
+        using var response = await client.PostAsync(
+            "/connect/login",
+            new FormUrlEncodedContent([new("username", "alice"), new("password", AlicePassword)]),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("did not come from this page", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_missing_password_is_400_INVALID_REQUEST()
     {
