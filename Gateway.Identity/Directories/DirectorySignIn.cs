@@ -59,7 +59,7 @@ internal sealed partial class DirectorySignIn(
 
         var roles = Roles(directory, answer.Groups ?? []);
         var (failure, user) = await provisioner.SignInAsync(
-            new ExternalIdentity(route.Provider, answer.UserDn!, route.UserName, directory.TenantId, roles), cancellationToken);
+            new ExternalIdentity(route.Provider, answer.Subject!, route.UserName, directory.TenantId, roles), cancellationToken);
         switch (failure)
         {
             case ExternalSignInFailure.UnknownTenant:

@@ -14,10 +14,10 @@ internal enum DirectoryOutcome
 
 /// <summary>A directory's answer about one user name and password.</summary>
 /// <param name="Outcome">Yes, no, or no answer.</param>
-/// <param name="UserDn">On success, the user's entry DN as the directory stores it.</param>
+/// <param name="Subject">On success, what identifies the user for good: the subject attribute's value, else the entry DN as the directory stores it.</param>
 /// <param name="Groups">On success, the DNs of the user's groups.</param>
 /// <param name="Problem">Why the answer is not a plain yes or no, for the log: never the password.</param>
-internal sealed record DirectoryAnswer(DirectoryOutcome Outcome, string? UserDn = null, IReadOnlyList<string>? Groups = null, string? Problem = null);
+internal sealed record DirectoryAnswer(DirectoryOutcome Outcome, string? Subject = null, IReadOnlyList<string>? Groups = null, string? Problem = null);
 
 /// <summary>
 /// Speaks LDAP with System.DirectoryServices.Protocols: finds the user (DN template or search with the service account),
@@ -68,13 +68,18 @@ internal static class LdapDirectoryClient
 
             using (user)
             {
-                var (storedDn, groups) = ReadUser(reader ?? user, directory, userDn);
+                var (storedDn, subject, groups) = ReadUser(reader ?? user, directory, userDn);
+                if (subject is null)
+                {
+                    return new DirectoryAnswer(DirectoryOutcome.Unavailable, Problem: $"the user entry has no '{directory.SubjectAttribute}' attribute");
+                }
+
                 if (!string.IsNullOrEmpty(directory.GroupFilter))
                 {
                     groups.AddRange(SearchGroups(reader ?? user, directory, storedDn, route.UserName));
                 }
 
-                return new DirectoryAnswer(DirectoryOutcome.Authenticated, storedDn, groups);
+                return new DirectoryAnswer(DirectoryOutcome.Authenticated, subject, groups);
             }
         }
         catch (DirectoryException exception)
@@ -153,13 +158,13 @@ internal static class LdapDirectoryClient
     }
 
     /// <summary>
-    /// The user's entry as the directory stores its DN (so "Carol" and "carol" link to one account) and the groups its
-    /// memberOf attribute lists.
+    /// The user's entry as the directory stores its DN (so "Carol" and "carol" link to one account), its subject (that
+    /// DN, or the subject attribute's value; null when the entry lacks it) and the groups its memberOf attribute lists.
     /// </summary>
-    private static (string StoredDn, List<string> Groups) ReadUser(LdapConnection connection, LdapDirectoryOptions directory, string userDn)
+    private static (string StoredDn, string? Subject, List<string> Groups) ReadUser(LdapConnection connection, LdapDirectoryOptions directory, string userDn)
     {
-        var attribute = string.IsNullOrEmpty(directory.MemberOfAttribute) ? "1.1" : directory.MemberOfAttribute;
-        var request = new SearchRequest(userDn, "(objectClass=*)", SearchScope.Base, attribute);
+        string[] attributes = [.. new[] { directory.MemberOfAttribute, directory.SubjectAttribute }.Where(name => !string.IsNullOrEmpty(name)).Cast<string>()];
+        var request = new SearchRequest(userDn, "(objectClass=*)", SearchScope.Base, attributes.Length == 0 ? ["1.1"] : attributes);
         var entries = ((SearchResponse)connection.SendRequest(request, directory.Timeout)).Entries;
         if (entries.Count != 1)
         {
@@ -167,12 +172,30 @@ internal static class LdapDirectoryClient
         }
 
         var entry = entries[0];
-        var groups = entry.Attributes.Values.Cast<DirectoryAttribute>()
-            .Where(value => string.Equals(value.Name, attribute, StringComparison.OrdinalIgnoreCase))
-            .SelectMany(value => value.GetValues(typeof(string)).Cast<string>())
-            .ToList();
-        return (entry.DistinguishedName, groups);
+        var groups = string.IsNullOrEmpty(directory.MemberOfAttribute)
+            ? []
+            : Values(entry, directory.MemberOfAttribute).Select(value => value as string ?? System.Text.Encoding.UTF8.GetString((byte[])value)).ToList();
+        var subject = string.IsNullOrEmpty(directory.SubjectAttribute)
+            ? entry.DistinguishedName
+            : Values(entry, directory.SubjectAttribute).Select(value => SubjectText(directory.SubjectAttribute, value)).FirstOrDefault();
+        return (entry.DistinguishedName, subject, groups);
     }
+
+    private static IEnumerable<object> Values(SearchResultEntry entry, string attribute) =>
+        entry.Attributes.Values.Cast<DirectoryAttribute>()
+            .Where(value => string.Equals(value.Name, attribute, StringComparison.OrdinalIgnoreCase))
+            .SelectMany(value => value.Cast<object>());
+
+    /// <summary>
+    /// A subject attribute's value as text: Active Directory's objectGUID is 16 raw bytes, read as a GUID; text values
+    /// (OpenLDAP's entryUUID) stay as they are.
+    /// </summary>
+    private static string SubjectText(string attribute, object value) => value switch
+    {
+        byte[] { Length: 16 } guid when string.Equals(attribute, "objectGUID", StringComparison.OrdinalIgnoreCase) => new Guid(guid).ToString("D"),
+        byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes),
+        _ => value.ToString() ?? string.Empty,
+    };
 
     private static IEnumerable<string> SearchGroups(LdapConnection connection, LdapDirectoryOptions directory, string userDn, string userName)
     {

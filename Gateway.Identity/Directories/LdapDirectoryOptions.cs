@@ -112,6 +112,13 @@ internal sealed class LdapDirectoryOptions : IValidatableObject
     public string? MemberOfAttribute { get; set; } = "memberOf";
 
     /// <summary>
+    /// The user-entry attribute whose value identifies the person for good, so that a renamed or moved entry keeps its
+    /// gateway account: <c>objectGUID</c> in Active Directory, <c>entryUUID</c> in OpenLDAP. A user entry without it
+    /// cannot sign in. Default: none, the entry's DN is the identity.
+    /// </summary>
+    public string? SubjectAttribute { get; set; }
+
+    /// <summary>
     /// Group DN or group name (the value of its first RDN, usually <c>cn</c>) to gateway roles, compared
     /// case-insensitively. Groups not listed give no role. Default: empty.
     /// </summary>

@@ -93,6 +93,7 @@ public sealed class DirectoryFixture : IAsyncLifetime
             ["UserFilter"] = "(&(objectClass=inetOrgPerson)(uid={0}))",
             ["ServiceAccountDn"] = "cn=gateway-reader,ou=services," + Suffix,
             ["ServiceAccountPassword"] = ServiceAccountPassword,
+            ["SubjectAttribute"] = "entryUUID",
             ["RoleMap:agents-admins:0"] = "agent-admin",
             ["RoleMap:agents-admins:1"] = "agent-operator",
             ["RoleMap:agents-operators:0"] = "agent-operator",

@@ -182,6 +182,33 @@ public sealed class LdapSignInTests(IdentityServerFixture identity, DirectoryFix
     }
 
     [Fact]
+    public async Task A_renamed_entry_keeps_its_account_when_the_subject_attribute_is_set()
+    {
+        directory.Ldap.Modify($"""
+            dn: uid=heidi,ou=people,{Suffix}
+            changetype: add
+            objectClass: inetOrgPerson
+            uid: heidi
+            cn: Heidi
+            sn: Heidi
+            userPassword: Heidi-Ldap-Pass!
+
+            """);
+        var before = await TokenAsync($"heidi@{SearchDomain}", "Heidi-Ldap-Pass!");
+        directory.Ldap.Modify($"""
+            dn: uid=heidi,ou=people,{Suffix}
+            changetype: modrdn
+            newrdn: uid=heidi-renamed
+            deleteoldrdn: 1
+
+            """);
+
+        var after = await TokenAsync($"heidi-renamed@{SearchDomain}", "Heidi-Ldap-Pass!");
+
+        Assert.Equal(before.Subject, after.Subject);
+    }
+
+    [Fact]
     public async Task A_directory_user_is_not_a_local_user_of_the_same_name()
     {
         var client = await ClientAsync();
