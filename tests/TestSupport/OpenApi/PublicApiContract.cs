@@ -82,6 +82,15 @@ public sealed class PublicApiContract
             ?? throw new KeyNotFoundException($"{method.ToUpperInvariant()} {path} documents no {mediaType} body for {status}."));
 
     /// <summary>
+    /// The data schema of each event name a Server-Sent Events response documents (the <c>x-event-schemas</c> extension of
+    /// its <c>text/event-stream</c> content, since OpenAPI 3.1 has no keyword for the items of a stream).
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonObject> EventSchemas(string method, string path, int status = 200) =>
+        (Operation(method, path)["responses"]?[status.ToString(CultureInfo.InvariantCulture)]?["content"]?["text/event-stream"]?["x-event-schemas"] as JsonObject
+            ?? throw new KeyNotFoundException($"{method.ToUpperInvariant()} {path} documents no event schemas for {status}."))
+        .ToDictionary(entry => entry.Key, entry => Flatten(entry.Value!), StringComparer.Ordinal);
+
+    /// <summary>
     /// Holds a real response against the operation: its status must be documented, its content type must be one the
     /// status documents (or the body empty when it documents none), and a JSON body must match the schema.
     /// </summary>
