@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.TestSupport.OpenApi;
@@ -34,6 +35,38 @@ public sealed class PublicApiContractTests(EdgeFixture edge) : IClassFixture<Edg
     }
 
     [Fact]
+    public void The_contract_check_reports_every_kind_of_departure_and_accepts_a_matching_answer()
+    {
+        var schema = Contract.Schema("ApiKeyCreated");
+        var matching = JsonSerializer.SerializeToElement(new JsonObject
+        {
+            ["id"] = Guid.NewGuid(), ["name"] = "ci", ["tenant_id"] = "acme", ["scopes"] = new JsonArray("agents.read"),
+            ["created_at"] = DateTimeOffset.UtcNow, ["expires_at"] = DateTimeOffset.UtcNow.AddDays(1), ["key"] = "agc_secret",
+        });
+        var departing = JsonSerializer.SerializeToElement(new JsonObject
+        {
+            ["id"] = "not-a-uuid", ["name"] = 7, ["tenant_id"] = "acme", ["scopes"] = new JsonArray("gateway.admin"),
+            ["created_at"] = "yesterday", ["key"] = "secret", ["revoked"] = true,
+        });
+
+        var violations = Contract.Violations(departing, schema);
+
+        Assert.Empty(Contract.Violations(matching, schema));
+        string[] expected =
+        [
+            "$: required property 'expires_at' is missing",
+            "$.id: 'not-a-uuid' is not a UUID",
+            "$.name: expected string, got number 7",
+            "$.scopes[0]: \"gateway.admin\" is not one of",
+            "$.created_at: 'yesterday' is not an RFC 3339 date-time",
+            "$.key: 'secret' does not match ^agc_",
+            "$.revoked: the property is not documented",
+        ];
+        Assert.Equal(expected.Length, violations.Count);
+        Assert.All(expected, message => Assert.Contains(violations, violation => violation.StartsWith(message, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Health_is_the_documented_answer()
     {
         using var client = edge.CreateClient();
@@ -59,6 +92,7 @@ public sealed class PublicApiContractTests(EdgeFixture edge) : IClassFixture<Edg
         await MatchesAsync(client, "get", AuditEvents, AuditEvents, null, null, HttpStatusCode.Unauthorized);
         await MatchesAsync(client, "get", AuditEvents, AuditEvents, reader, null, HttpStatusCode.Forbidden);
         await MatchesAsync(client, "get", AuditEvents, AuditEvents, reader, null, HttpStatusCode.BadRequest, requestId: "not-a-uuid");
+        await MatchesAsync(client, "get", "/api/v1/health", "/api/v1/health", null, null, HttpStatusCode.BadRequest, requestId: "not-a-uuid");
         await MatchesAsync(client, "get", EventStream, EventStream, null, null, HttpStatusCode.Unauthorized);
         await MatchesAsync(client, "get", EventStream, EventStream, reader, null, HttpStatusCode.Forbidden);
     }
