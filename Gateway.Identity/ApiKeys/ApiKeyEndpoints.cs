@@ -40,10 +40,13 @@ internal static class ApiKeyEndpoints
 {
     public const string Path = "/api/v1/auth/api-keys";
 
-    /// <summary>The scopes an API key may carry: the gateway's API scopes, never the OpenID Connect ones.</summary>
+    /// <summary>
+    /// The scopes an API key may carry: those of the agents API, whose backend trusts the caller the Edge vouches for.
+    /// Realtime and Audit accept only bearer tokens, so a key with their scopes would pass the Edge and then fail.
+    /// </summary>
     private static readonly HashSet<string> GrantableScopes = new(StringComparer.Ordinal)
     {
-        GatewayScopes.AgentsRead, GatewayScopes.AgentsWrite, GatewayScopes.EventsRead, GatewayScopes.AuditRead,
+        GatewayScopes.AgentsRead, GatewayScopes.AgentsWrite,
     };
 
     public static IEndpointRouteBuilder MapApiKeyEndpoints(this IEndpointRouteBuilder endpoints)

@@ -73,6 +73,21 @@ public sealed class ApiKeyTests(IdentityServerFixture fixture)
         Assert.True(await redis.GetDatabase().KeyExistsAsync(redisKey), "the key was not published again after Redis came back");
     }
 
+    [Theory]
+    [InlineData("events.read")]
+    [InlineData("audit.read")]
+    public async Task A_key_cannot_be_given_a_scope_whose_service_accepts_only_bearer_tokens(string scope)
+    {
+        var admin = await AuthorizedAsync(await AdminTokenAsync(client));
+
+        using var response = await client.SendAsync(Request(HttpMethod.Post, Path, admin, $$"""{"name":"stream","tenant_id":"acme","scopes":["{{scope}}"]}"""), TestContext.Current.CancellationToken);
+
+        var error = (await JsonAsync(response)).GetProperty("error");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(ErrorCodes.ValidationError, error.GetProperty("code").GetString());
+        Assert.Equal(["scopes"], error.GetProperty("details").EnumerateObject().Select(field => field.Name));
+    }
+
     [Fact]
     public async Task Invalid_key_requests_get_422_with_the_failing_fields()
     {
@@ -112,7 +127,7 @@ public sealed class ApiKeyTests(IdentityServerFixture fixture)
     public async Task Active_keys_are_published_again_when_the_service_starts()
     {
         var admin = await AuthorizedAsync(await AdminTokenAsync(client));
-        using var created = await client.SendAsync(Request(HttpMethod.Post, Path, admin, """{"name":"restart","tenant_id":"globex","scopes":["events.read"]}"""), TestContext.Current.CancellationToken);
+        using var created = await client.SendAsync(Request(HttpMethod.Post, Path, admin, """{"name":"restart","tenant_id":"globex","scopes":["agents.read"]}"""), TestContext.Current.CancellationToken);
         var key = (await JsonAsync(created)).GetProperty("key").GetString()!;
         await using var redis = await fixture.ConnectRedisAsync();
         Assert.True(await redis.GetDatabase().KeyDeleteAsync(GatewayApiKeys.RedisKey(GatewayApiKeys.Hash(key))));

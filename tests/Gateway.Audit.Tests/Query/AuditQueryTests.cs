@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using AgentCore.Gateway.Audit.Storage;
 using AgentCore.Gateway.Audit.Tests.Infrastructure;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.TestSupport;
+using AgentCore.Gateway.TestSupport.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentCore.Gateway.Audit.Tests.Query;
@@ -140,6 +142,80 @@ public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClass
         using var client = ClientWith(tokens.CreateClientToken("agentcore-admin", GatewayScopes.AuditRead));
         using var response = await client.GetAsync(new Uri($"{Events}?{query}", UriKind.Relative), cancellationToken);
         await AssertEnvelopeAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidRequest, cancellationToken);
+    }
+
+    [Fact]
+    public async Task Answers_are_the_ones_the_published_openapi_document_describes()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await StoreAsync(
+            [AuditEvents.Create(subject: "alice", reason: "bad_secret", outcome: AuditOutcomes.Failure, details: new Dictionary<string, string> { ["grant_type"] = "password" }),
+             AuditEvents.Create(tenantId: null, clientId: null, sourceAddress: null, route: null)],
+            cancellationToken);
+        using var platformAdmin = ClientWith(tokens.CreateClientToken("agentcore-admin", GatewayScopes.AuditRead));
+        using var tenantAdmin = ClientWith(tokens.CreateClientToken("tenant-a-admin", GatewayScopes.AuditRead, tenantId: "tenant-a"));
+        using var noScope = ClientWith(tokens.CreateClientToken("agentcore-admin", GatewayScopes.AgentsRead));
+        using var anonymous = service.CreateClient();
+
+        var firstPage = await MatchesAsync(platformAdmin, "?limit=1", HttpStatusCode.OK, cancellationToken);
+        var cursor = firstPage.GetProperty("next_cursor").GetString();
+        var lastPage = await MatchesAsync(platformAdmin, $"?limit=1&cursor={cursor}", HttpStatusCode.OK, cancellationToken);
+        Assert.Equal(JsonValueKind.Null, lastPage.GetProperty("next_cursor").ValueKind);
+        await MatchesAsync(platformAdmin, "?limit=many", HttpStatusCode.BadRequest, cancellationToken);
+        await MatchesAsync(tenantAdmin, "?tenant_id=tenant-b", HttpStatusCode.Forbidden, cancellationToken);
+        await MatchesAsync(noScope, string.Empty, HttpStatusCode.Forbidden, cancellationToken);
+        await MatchesAsync(anonymous, string.Empty, HttpStatusCode.Unauthorized, cancellationToken);
+    }
+
+    [Fact]
+    public async Task Every_documented_query_parameter_is_read_and_the_documented_limit_bounds_and_default_hold()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var now = DateTimeOffset.UtcNow;
+        var older = AuditEvents.Create(type: AuditEventTypes.LoginFailed, tenantId: "tenant-a", clientId: "client-a", subject: "alice", outcome: AuditOutcomes.Failure, timestamp: now.AddHours(-2));
+        var newer = AuditEvents.Create(type: AuditEventTypes.TokenIssued, tenantId: "tenant-b", clientId: "client-b", subject: "bob", outcome: AuditOutcomes.Success, timestamp: now.AddHours(-1));
+        await StoreAsync([older, newer], cancellationToken);
+        using var client = ClientWith(tokens.CreateClientToken("agentcore-admin", GatewayScopes.AuditRead));
+        var between = Uri.EscapeDataString(now.AddMinutes(-90).ToString("O", CultureInfo.InvariantCulture));
+        var cursor = (await MatchesAsync(client, "?limit=1", HttpStatusCode.OK, cancellationToken)).GetProperty("next_cursor").GetString();
+
+        // Each documented parameter, given a value that only the older event (or only the newer) matches.
+        var narrowing = new Dictionary<string, (string Value, AuditEvent Expected)>
+        {
+            ["from"] = (between, newer),
+            ["to"] = (between, older),
+            ["type"] = (older.Type, older),
+            ["tenant_id"] = (older.Actor.TenantId!, older),
+            ["client_id"] = (older.Actor.ClientId!, older),
+            ["subject"] = (older.Actor.Subject!, older),
+            ["outcome"] = (older.Outcome, older),
+            ["limit"] = ("1", newer),
+            ["cursor"] = (cursor!, older),
+        };
+        var documented = PublicApiContract.Document.Parameters("get", Events, "query");
+        PublicApiContract.AssertSameNames("GET /api/v1/audit/events query", documented.Keys, narrowing.Keys);
+        foreach (var (name, (value, expected)) in narrowing)
+        {
+            var page = await MatchesAsync(client, $"?{name}={value}", HttpStatusCode.OK, cancellationToken);
+            Assert.True(page.GetProperty("events").GetArrayLength() == 1 && page.GetProperty("events")[0].GetProperty("id").GetGuid() == expected.Id, $"{name} did not narrow the answer");
+        }
+
+        var limit = documented["limit"]["schema"]!;
+        var (maximum, byDefault) = ((int)limit["maximum"]!, (int)limit["default"]!);
+        await MatchesAsync(client, $"?limit={maximum}", HttpStatusCode.OK, cancellationToken);
+        await MatchesAsync(client, $"?limit={maximum + 1}", HttpStatusCode.BadRequest, cancellationToken);
+        await StoreAsync([.. Enumerable.Range(0, byDefault).Select(_ => AuditEvents.Create())], cancellationToken);
+        var defaultPage = await MatchesAsync(client, string.Empty, HttpStatusCode.OK, cancellationToken);
+        Assert.Equal(byDefault, defaultPage.GetProperty("events").GetArrayLength());
+        Assert.Equal(JsonValueKind.String, defaultPage.GetProperty("next_cursor").ValueKind);
+    }
+
+    private static async Task<JsonElement> MatchesAsync(HttpClient client, string query, HttpStatusCode expected, CancellationToken cancellationToken)
+    {
+        using var response = await client.GetAsync(new Uri(Events + query, UriKind.Relative), cancellationToken);
+        var body = await PublicApiContract.Document.AssertMatchesAsync("get", Events, response, cancellationToken);
+        Assert.True(response.StatusCode == expected, $"{query}: expected {(int)expected}, got {(int)response.StatusCode}");
+        return body!.Value;
     }
 
     private async Task StoreAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
