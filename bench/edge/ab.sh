@@ -44,5 +44,13 @@ for round in $(seq 1 "$ROUNDS"); do
     [ -z "$non2xx" ] || { echo "variant $variant answered $non2xx non-2xx" >&2; exit 1; }
     us=$(python3 -c "print(round(($c1-$c0)/$TICKS/$requests*1e6,1))")
     echo "| $round | $variant | $rps | $p50 | $us | $(cut -d' ' -f1-3 /proc/loadavg) |"
+    echo "$variant $us $rps" >>"$WORK/rounds"
   done
 done
+python3 - "$WORK/rounds" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+pairs = [(float(a[1]), float(a[2]), float(b[1]), float(b[2])) for a, b in zip(rows[0::2], rows[1::2])]
+print(f"median B/A over {len(pairs)} rounds: CPU per request {statistics.median(bu / au for au, _, bu, _ in pairs):.3f}, "
+      f"req/s {statistics.median(br / ar for _, ar, _, br in pairs):.3f}")
+PY
