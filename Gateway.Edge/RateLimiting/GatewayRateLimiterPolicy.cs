@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Edge.Authentication;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Model;
@@ -40,38 +41,56 @@ internal sealed class GatewayRateLimiterPolicy(
 
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => null;
 
+    /// <remarks>
+    /// The partition key is the callers' raw identities, which stay in this process; they are hashed into Redis keys only
+    /// when a partition's limiter is created, so a request of a known caller costs no hashing.
+    /// </remarks>
     public RateLimitPartition<string> GetPartition(HttpContext httpContext)
     {
-        var keys = policy.Limits.Select((limit, index) => RedisKey(index, limit, httpContext)).ToArray();
+        var partitions = new string[policy.Limits.Count];
+        for (var index = 0; index < partitions.Length; index++)
+        {
+            partitions[index] = Partition(policy.Limits[index], httpContext);
+        }
+
         return RateLimitPartition.Get(
-            string.Join('\n', keys),
-            _ => new DistributedRateLimiter(name, policy, keys, store, metrics, time, accessor));
+            string.Join('\n', partitions),
+            _ => new DistributedRateLimiter(name, policy, RedisKeys(partitions), store, metrics, time, accessor));
     }
 
-    /// <summary>
-    /// <c>ratelimit:{policy:partition}:limit</c>: the hash tag keeps one caller's keys on one Redis Cluster slot, and
-    /// callers' identities are hashed so that no raw address or key ever becomes a Redis key.
-    /// </summary>
-    private string RedisKey(int index, RateLimitOptions limit, HttpContext context)
+    private static string Partition(RateLimitOptions limit, HttpContext context)
     {
+        if (limit.PartitionBy.Count == 1)
+        {
+            return Segment(limit.PartitionBy[0], context) + "|";
+        }
+
         var partition = new StringBuilder();
         foreach (var dimension in limit.PartitionBy)
         {
             partition.Append(Segment(dimension, context)).Append('|');
         }
 
-        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(partition.ToString())))[..32];
-        return $"ratelimit:{{{name}:{digest}}}:{index}";
+        return partition.ToString();
     }
+
+    /// <summary>
+    /// <c>ratelimit:{policy:partition}:limit</c>: the hash tag keeps one caller's keys on one Redis Cluster slot, and
+    /// callers' identities are hashed so that no raw address or key ever becomes a Redis key.
+    /// </summary>
+    private string[] RedisKeys(string[] partitions) =>
+        [.. partitions.Select((partition, index) =>
+            $"ratelimit:{{{name}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(partition)))[..32]}}}:{index}")];
 
     private static string Segment(PartitionDimension dimension, HttpContext context)
     {
         var user = context.User;
         var authenticated = user.Identity?.IsAuthenticated == true;
+        var caller = (user.Identity as GatewayIdentity)?.Caller;
         return dimension switch
         {
-            PartitionDimension.Client when authenticated => "client:" + user.FindFirst(GatewayClaims.ClientId)?.Value,
-            PartitionDimension.Tenant when authenticated => "tenant:" + user.FindFirst(GatewayClaims.TenantId)?.Value,
+            PartitionDimension.Client when authenticated => "client:" + (caller?.ClientId ?? user.FindFirst(GatewayClaims.ClientId)?.Value),
+            PartitionDimension.Tenant when authenticated => "tenant:" + (caller?.TenantId ?? user.FindFirst(GatewayClaims.TenantId)?.Value),
             PartitionDimension.ApiKey when context.Request.Headers[ApiKeys.Header] is [{ Length: > 0 } key] => "key:" + ApiKeys.Hash(key),
             PartitionDimension.Route => "route:" + (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId ?? context.Request.Path.Value),
             _ => "address:" + context.Connection.RemoteIpAddress,

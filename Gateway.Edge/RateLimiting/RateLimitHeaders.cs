@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.ServiceDefaults.Errors;
@@ -15,10 +16,23 @@ internal static class RateLimitHeaders
     public const string PolicyHeader = "RateLimit-Policy";
     public const string StateHeader = "RateLimit";
 
+    /// <summary>A policy's limits never change once bound, so its <c>RateLimit-Policy</c> value is built once.</summary>
+    private static readonly ConditionalWeakTable<IReadOnlyList<RateLimitOptions>, string> PolicyValues = [];
+
     public static void Apply(HttpResponse response, RateLimitDecision decision)
     {
+        response.Headers[PolicyHeader] = PolicyValues.GetValue(decision.Limits, PolicyValue);
+        if (decision.TightestLimit is { } tightest)
+        {
+            response.Headers[StateHeader] = string.Create(
+                CultureInfo.InvariantCulture, $"\"{tightest.Name}\";r={Math.Max(0, decision.Remaining)};t={Seconds(decision.Reset)}");
+        }
+    }
+
+    private static string PolicyValue(IReadOnlyList<RateLimitOptions> limits)
+    {
         var policy = new StringBuilder();
-        foreach (var limit in decision.Limits)
+        foreach (var limit in limits)
         {
             if (policy.Length > 0)
             {
@@ -28,12 +42,7 @@ internal static class RateLimitHeaders
             policy.Append(CultureInfo.InvariantCulture, $"\"{limit.Name}\";q={limit.PermitLimit};w={Seconds(limit.QuotaWindow)}");
         }
 
-        response.Headers[PolicyHeader] = policy.ToString();
-        if (decision.TightestLimit is { } tightest)
-        {
-            response.Headers[StateHeader] = string.Create(
-                CultureInfo.InvariantCulture, $"\"{tightest.Name}\";r={Math.Max(0, decision.Remaining)};t={Seconds(decision.Reset)}");
-        }
+        return policy.ToString();
     }
 
     public static async ValueTask WriteRefusalAsync(HttpContext context)

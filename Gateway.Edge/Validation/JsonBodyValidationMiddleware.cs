@@ -12,15 +12,13 @@ namespace AgentCore.Gateway.Edge.Validation;
 /// </summary>
 internal sealed class JsonBodyValidationMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context)
+    /// <remarks>Most requests have no body: they pass straight on, without an async state machine of their own.</remarks>
+    public Task InvokeAsync(HttpContext context) =>
+        HasBody(context.Request) && IsJsonRoute(context) ? ValidateAsync(context) : next(context);
+
+    private async Task ValidateAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!HasBody(request) || !IsJsonRoute(context))
-        {
-            await next(context).ConfigureAwait(false);
-            return;
-        }
-
         if (!IsJsonContentType(request.ContentType))
         {
             await ErrorResponses.WriteAsync(

@@ -1,3 +1,4 @@
+using System.Buffers;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Http.Features;
@@ -16,6 +17,9 @@ internal sealed class RequestFramingMiddleware(RequestDelegate next, IOptions<Re
     private const string MovedContentLengthHeader = "X-Content-Length";
 
     private static readonly string[] ForbiddenEncodings = ["%2e", "%2f", "%5c", "%25", "%00"];
+
+    /// <summary>A target without any of these cannot hold a dot segment, a backslash or an encoded character.</summary>
+    private static readonly SearchValues<char> SuspectCharacters = SearchValues.Create("%\\.");
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -50,6 +54,12 @@ internal sealed class RequestFramingMiddleware(RequestDelegate next, IOptions<Re
     {
         var queryStart = target.IndexOf('?', StringComparison.Ordinal);
         var path = queryStart < 0 ? target.AsSpan() : target.AsSpan(0, queryStart);
+        // Nearly every target has no escape, backslash or dot segment: one vectorised scan settles those.
+        if (!path.ContainsAny(SuspectCharacters))
+        {
+            return false;
+        }
+
         if (path.Contains('\\') || path.EndsWith("/..") || path.EndsWith("/.") || path.Contains("/../", StringComparison.Ordinal)
             || path.Contains("/./", StringComparison.Ordinal))
         {

@@ -18,7 +18,11 @@ internal sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestI
 
         context.TraceIdentifier = requestId;
         context.Request.Headers[GatewayHeaders.RequestId] = requestId;
-        Activity.Current?.SetTag("request.id", requestId);
+        if (Activity.Current is { IsAllDataRequested: true } activity)
+        {
+            activity.SetTag("request.id", requestId);
+        }
+
         context.Response.OnStarting(static state =>
         {
             var (response, id) = ((HttpResponse, string))state;

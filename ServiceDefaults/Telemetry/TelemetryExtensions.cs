@@ -1,17 +1,24 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 namespace AgentCore.Gateway.ServiceDefaults.Telemetry;
 
-/// <summary>OpenTelemetry traces, metrics and logs: OTLP to the Aspire dashboard when configured, and Prometheus.</summary>
+/// <summary>
+/// OpenTelemetry metrics (Prometheus, and OTLP when configured), logs, and traces when an OTLP endpoint is configured:
+/// recording spans that no exporter ever reads would cost every request CPU for nothing.
+/// </summary>
 internal static class TelemetryExtensions
 {
     /// <summary>The meter and activity-source prefix of the gateway's own instruments.</summary>
     public const string GatewayInstrumentationPrefix = "AgentCore.Gateway.";
+
+    private const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    private const string SamplerSetting = "OTEL_TRACES_SAMPLER";
 
     public static void ConfigureGatewayTelemetry(this IHostApplicationBuilder builder)
     {
@@ -21,24 +28,36 @@ internal static class TelemetryExtensions
             logging.IncludeScopes = true;
         });
 
-        builder.Services.AddOpenTelemetry()
+        builder.AddValidatedOptions<TracingOptions>(TracingOptions.SectionName);
+        var telemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(GatewayInstrumentationPrefix + "*")
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
-                .AddSource(GatewayInstrumentationPrefix + "*")
-                .AddAspNetCoreInstrumentation(aspnet =>
-                    aspnet.Filter = context => !IsInfrastructurePath(context.Request.Path))
-                .AddHttpClientInstrumentation());
+                .AddPrometheusExporter());
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting]))
         {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+            return;
         }
+
+        telemetry
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddSource(builder.Environment.ApplicationName)
+                    .AddSource(GatewayInstrumentationPrefix + "*")
+                    .AddAspNetCoreInstrumentation(aspnet =>
+                        aspnet.Filter = context => !IsInfrastructurePath(context.Request.Path))
+                    .AddHttpClientInstrumentation();
+                if (string.IsNullOrWhiteSpace(builder.Configuration[SamplerSetting]))
+                {
+                    tracing.SetSampler(provider => new ParentBasedSampler(
+                        new TraceIdRatioBasedSampler(provider.GetRequiredService<IOptions<TracingOptions>>().Value.SamplingRatio)));
+                }
+            })
+            .UseOtlpExporter();
     }
 
     private static bool IsInfrastructurePath(Microsoft.AspNetCore.Http.PathString path) =>

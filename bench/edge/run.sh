@@ -6,62 +6,20 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-WORK="$(mktemp -d /tmp/edge-bench.XXXXXX)"
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 WARMUP="${WARMUP:-30}"
 RESULTS="$ROOT/bench/results"
 mkdir -p "$RESULTS"
-PIDS=()
-
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" && return 0; sleep 0.5; done; echo "not up: $1" >&2; return 1; }
-# utime+stime of a process, in clock ticks
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+# shellcheck source=bench/edge/stack.sh
+source "$ROOT/bench/edge/stack.sh"
 
 echo "building (Release)..." >&2
-dotnet publish "$ROOT/bench/BenchBackend/BenchBackend.csproj" -c Release -o "$WORK/backend" -v quiet -nologo >&2
-dotnet publish "$ROOT/Gateway.Edge/Gateway.Edge.csproj" -c Release -o "$WORK/edge" -v quiet -nologo >&2
-
-BACKEND_PORT=$(free_port); EDGE_PORT=$(free_port); NGINX_PORT=$(free_port); REDIS_PORT=$(free_port)
-ISSUER="http://127.0.0.1:$BACKEND_PORT/"
-
-taskset -c 1 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >/dev/null &
-PIDS+=($!)
-ASPNETCORE_URLS="http://127.0.0.1:$BACKEND_PORT" Issuer="$ISSUER" taskset -c 1 dotnet "$WORK/backend/BenchBackend.dll" >/dev/null &
-BACKEND_PID=$!; PIDS+=($BACKEND_PID)
-wait_http "http://127.0.0.1:$BACKEND_PORT/health"
-TOKEN=$(curl -fsS "http://127.0.0.1:$BACKEND_PORT/bench/token")
-
-edge_env=(
-  ASPNETCORE_URLS="http://127.0.0.1:$EDGE_PORT" ASPNETCORE_ENVIRONMENT=Production
-  Logging__LogLevel__Default=Warning
-  ConnectionStrings__redis="127.0.0.1:$REDIS_PORT"
-  Gateway__Issuer="$ISSUER"
-  Authentication__Jwt__MetadataAddress="http://127.0.0.1:$BACKEND_PORT/.well-known/openid-configuration"
-  EdgeTrust__Key="bench-only-edge-trust-key-0123456789abcdefghijkl"
-  # Rate limiting stays on, with limits the load never reaches, so it costs what it costs without refusing anything.
-  RateLimiting__Policies__standard__Limits__0__PermitLimit=1000000000
-  RateLimiting__Policies__standard__Limits__0__TokensPerPeriod=1000000000
-  RateLimiting__Policies__standard__Limits__1__Algorithm=TokenBucket
-  RateLimiting__Policies__standard__Limits__1__PermitLimit=1000000000
-  RateLimiting__Policies__standard__Limits__1__TokensPerPeriod=1000000000
-  RateLimiting__Policies__standard__Limits__1__ReplenishmentPeriod=00:01:00
-)
-for cluster in identity realtime audit agentruntime; do
-  edge_env+=("ReverseProxy__Clusters__${cluster}__Destinations__primary__Address=http://127.0.0.1:$BACKEND_PORT")
-done
-# The content root (appsettings.json with the routes) is the working directory.
-(cd "$WORK/edge" && exec env "${edge_env[@]}" taskset -c 1 dotnet AgentCore.Gateway.Edge.dll) >"$WORK/edge.log" 2>&1 &
-EDGE_PID=$!; PIDS+=($EDGE_PID)
-wait_http "http://127.0.0.1:$EDGE_PORT/alive"
+start_backend
+publish_edge "$ROOT" "$WORK/edge"
+EDGE_PORT=$(free_port); NGINX_PORT=$(free_port)
+start_edge "$WORK/edge" "$EDGE_PORT"
+EDGE_PID=$EDGE_STARTED_PID
 
 cat >"$WORK/nginx.conf" <<NGINX
 worker_processes 1;
@@ -81,10 +39,6 @@ taskset -c 1 nginx -c "$WORK/nginx.conf" -g 'daemon off;' &
 NGINX_PID=$!; PIDS+=($NGINX_PID)
 wait_http "http://127.0.0.1:$NGINX_PORT/health"
 NGINX_WORKER=$(pgrep -P "$NGINX_PID" | head -1)
-
-TASK_PATH="/api/v1/agents/agent-1/tasks/6f1c1a52-8d55-4c1e-9a55-0b7f3e2a1c44"
-ANON_PATH="/api/v1/auth/bench"
-curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$EDGE_PORT$TASK_PATH" || { echo "JWT route refused the bench token" >&2; cat "$WORK/edge.log" >&2; exit 1; }
 
 TICKS=$(getconf CLK_TCK)
 ROWS=()

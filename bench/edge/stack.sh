@@ -1,0 +1,65 @@
+# Shared by bench/edge/run.sh and bench/edge/profile.sh (sourced, not run): publishes and starts the benchmark
+# stack: redis-server, the backend (bench/BenchBackend) and one or more Edge builds, every server pinned to CPU 1.
+# Callers set ROOT before sourcing; sourcing makes WORK (a scratch directory) and stops every server on exit.
+set -euo pipefail
+WORK="$(mktemp -d /tmp/edge-bench.XXXXXX)"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_http() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" && return 0; sleep 0.5; done; echo "not up: $1" >&2; return 1; }
+# utime+stime of a process, in clock ticks
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+
+TASK_PATH="/api/v1/agents/agent-1/tasks/6f1c1a52-8d55-4c1e-9a55-0b7f3e2a1c44"
+ANON_PATH="/api/v1/auth/bench"
+
+# publish_edge SOURCE_ROOT OUTPUT_DIR: the Edge of a source tree in Release
+publish_edge() { dotnet publish "$1/Gateway.Edge/Gateway.Edge.csproj" -c Release -o "$2" -v quiet -nologo >&2; }
+
+# start_backend: publishes and starts redis-server and the backend; sets BACKEND_PORT, BACKEND_PID, REDIS_PORT, ISSUER, TOKEN
+start_backend() {
+  dotnet publish "$ROOT/bench/BenchBackend/BenchBackend.csproj" -c Release -o "$WORK/backend" -v quiet -nologo >&2
+  BACKEND_PORT=$(free_port); REDIS_PORT=$(free_port)
+  ISSUER="http://127.0.0.1:$BACKEND_PORT/"
+  taskset -c 1 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >/dev/null &
+  PIDS+=($!)
+  ASPNETCORE_URLS="http://127.0.0.1:$BACKEND_PORT" Issuer="$ISSUER" taskset -c 1 dotnet "$WORK/backend/BenchBackend.dll" >/dev/null &
+  BACKEND_PID=$!; PIDS+=($BACKEND_PID)
+  wait_http "http://127.0.0.1:$BACKEND_PORT/health"
+  TOKEN=$(curl -fsS "http://127.0.0.1:$BACKEND_PORT/bench/token")
+}
+
+# start_edge PUBLISH_DIR PORT [extra VAR=value...]: starts a published Edge against the backend; sets EDGE_STARTED_PID
+start_edge() {
+  local dir=$1 port=$2; shift 2
+  local edge_env=(
+    ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production
+    Logging__LogLevel__Default=Warning
+    ConnectionStrings__redis="127.0.0.1:$REDIS_PORT"
+    Gateway__Issuer="$ISSUER"
+    Authentication__Jwt__MetadataAddress="http://127.0.0.1:$BACKEND_PORT/.well-known/openid-configuration"
+    EdgeTrust__Key="bench-only-edge-trust-key-0123456789abcdefghijkl"
+    # Rate limiting stays on, with limits the load never reaches, so it costs what it costs without refusing anything.
+    RateLimiting__Policies__standard__Limits__0__PermitLimit=1000000000
+    RateLimiting__Policies__standard__Limits__0__TokensPerPeriod=1000000000
+    RateLimiting__Policies__standard__Limits__1__Algorithm=TokenBucket
+    RateLimiting__Policies__standard__Limits__1__PermitLimit=1000000000
+    RateLimiting__Policies__standard__Limits__1__TokensPerPeriod=1000000000
+    RateLimiting__Policies__standard__Limits__1__ReplenishmentPeriod=00:01:00
+  )
+  for cluster in identity realtime audit agentruntime; do
+    edge_env+=("ReverseProxy__Clusters__${cluster}__Destinations__primary__Address=http://127.0.0.1:$BACKEND_PORT")
+  done
+  # The content root (appsettings.json with the routes) is the working directory.
+  (cd "$dir" && exec env "${edge_env[@]}" "$@" taskset -c 1 dotnet AgentCore.Gateway.Edge.dll) >"$dir.log" 2>&1 &
+  EDGE_STARTED_PID=$!; PIDS+=($EDGE_STARTED_PID)
+  wait_http "http://127.0.0.1:$port/alive"
+  curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$port$TASK_PATH" \
+    || { echo "JWT route refused the bench token" >&2; cat "$dir.log" >&2; return 1; }
+}
