@@ -7,6 +7,9 @@ internal sealed class RateLimitingMetrics
 {
     public const string MeterName = "AgentCore.Gateway.RateLimiting";
 
+    /// <summary>Buckets for a 0–1 share: the default ones (0, 5, 10, … 10,000) would put every value in the first.</summary>
+    public static readonly IReadOnlyList<double> UtilizationBuckets = [0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 1.0];
+
     private readonly Counter<long> requestsBlocked;
     private readonly Counter<long> limitViolations;
     private readonly Histogram<double> quotaUtilization;
@@ -19,7 +22,12 @@ internal sealed class RateLimitingMetrics
         var meter = meterFactory.Create(MeterName);
         requestsBlocked = meter.CreateCounter<long>("requests_blocked", description: "Requests refused by a rate-limit policy.");
         limitViolations = meter.CreateCounter<long>("limit_violations", description: "Refusals per limit: a request refused by two limits counts twice.");
-        quotaUtilization = meter.CreateHistogram<double>("quota_utilization", description: "Share of a limit in use when a request is decided (0 to 1).");
+        quotaUtilization = meter.CreateHistogram<double>(
+            "quota_utilization",
+            unit: null,
+            description: "Share of a limit in use when a request is decided (0 to 1).",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = UtilizationBuckets });
         storeFailures = meter.CreateCounter<long>("rate_limit_store_failures", description: "Rate-limit decisions for which Redis failed or was too slow.");
         fallbackDecisions = meter.CreateCounter<long>("rate_limit_fallback_decisions", description: "Decisions made without Redis, by the policy's failure mode.");
         meter.CreateObservableGauge("rate_limit_partitions", () => ActivePartitions, description: "Callers, routes or tenants with a limiter in this instance's memory.");
