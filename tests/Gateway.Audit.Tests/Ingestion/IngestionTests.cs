@@ -204,7 +204,8 @@ public sealed class IngestionTests(AuditInfrastructure infrastructure) : IClassF
         await Eventually.ReachesAsync(
             async _ =>
             {
-                var group = (await Redis.StreamGroupInfoAsync(StreamNames.AuditEvents)).Single(candidate => candidate.Name == Group);
+                // The service may not have created its group yet; until it has, nothing counts as read.
+                var group = (await Redis.StreamGroupInfoAsync(StreamNames.AuditEvents)).SingleOrDefault(candidate => candidate.Name == Group);
                 return (Read: group.EntriesRead, group.Lag, Pending: group.PendingMessageCount);
             },
             state => state.Read >= expectedEntries && state.Lag == 0 && state.Pending == 0,
