@@ -4,8 +4,7 @@ internal static class CorsExtensions
 {
     public static IHostApplicationBuilder AddEdgeCors(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<EdgeCorsOptions>()
-            .Bind(builder.Configuration.GetSection(EdgeCorsOptions.SectionName))
+        builder.AddValidatedOptions<EdgeCorsOptions>(EdgeCorsOptions.SectionName)
             .Configure(cors =>
             {
                 var fromEnvironment = builder.Configuration[EdgeCorsOptions.EnvironmentVariable] ?? string.Empty;
@@ -13,9 +12,7 @@ internal static class CorsExtensions
                 {
                     cors.AllowedOrigins.Add(origin);
                 }
-            })
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            });
         return builder;
     }
 

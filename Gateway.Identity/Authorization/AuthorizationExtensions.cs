@@ -32,17 +32,14 @@ internal static class AuthorizationExtensions
     /// </summary>
     public static IHostApplicationBuilder AddTokenServer(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TokenLifetimeOptions>()
-            .Bind(builder.Configuration.GetSection(TokenLifetimeOptions.SectionName))
+        builder.AddValidatedOptions<TokenLifetimeOptions>(TokenLifetimeOptions.SectionName)
             .PostConfigure<IConfiguration>((options, configuration) =>
             {
                 if (double.TryParse(configuration[TokenLifetimeOptions.ExpirationHoursKey], System.Globalization.CultureInfo.InvariantCulture, out var hours))
                 {
                     options.AccessTokenLifetime = TimeSpan.FromHours(hours);
                 }
-            })
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            });
         builder.Services.AddOptions<OpenIddictServerOptions>()
             .Configure<IOptions<TokenLifetimeOptions>>((server, lifetimes) =>
             {

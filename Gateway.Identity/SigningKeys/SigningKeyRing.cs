@@ -63,17 +63,14 @@ internal sealed class SigningKeyRing :
 
     public void Dispose() => changed.Dispose();
 
-    public void Configure(OpenIddictServerOptions options)
-    {
-        var keys = Current;
-        options.SigningCredentials.AddRange(keys.Signing);
-        options.EncryptionCredentials.AddRange(keys.Encryption);
-    }
+    public void Configure(OpenIddictServerOptions options) => AddCurrent(options.SigningCredentials, options.EncryptionCredentials);
 
-    public void Configure(OpenIddictClientOptions options)
+    public void Configure(OpenIddictClientOptions options) => AddCurrent(options.SigningCredentials, options.EncryptionCredentials);
+
+    private void AddCurrent(List<SigningCredentials> signing, List<EncryptingCredentials> encryption)
     {
         var keys = Current;
-        options.SigningCredentials.AddRange(keys.Signing);
-        options.EncryptionCredentials.AddRange(keys.Encryption);
+        signing.AddRange(keys.Signing);
+        encryption.AddRange(keys.Encryption);
     }
 }

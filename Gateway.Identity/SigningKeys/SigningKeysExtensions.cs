@@ -10,11 +10,8 @@ internal static class SigningKeysExtensions
     /// <summary>RSA keys generated and stored in PostgreSQL, rotated on schedule and fed to OpenIddict without restarts.</summary>
     public static IHostApplicationBuilder AddSigningKeys(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SigningKeyOptions>()
-            .Bind(builder.Configuration.GetSection(SigningKeyOptions.SectionName))
-            .ValidateDataAnnotations()
-            .Validate(options => options.PublicationLead < options.RotationInterval, "PublicationLead must be shorter than RotationInterval.")
-            .ValidateOnStart();
+        builder.AddValidatedOptions<SigningKeyOptions>(SigningKeyOptions.SectionName)
+            .Validate(options => options.PublicationLead < options.RotationInterval, "PublicationLead must be shorter than RotationInterval.");
         builder.Services.AddSingleton<SigningKeyRing>();
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(services => services.GetRequiredService<SigningKeyRing>());
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictClientOptions>>(services => services.GetRequiredService<SigningKeyRing>());

@@ -9,17 +9,14 @@ internal static class WebSocketExtensions
     public static TBuilder AddAgentWebSockets<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddOptions<AgentWebSocketOptions>()
-            .Bind(builder.Configuration.GetSection(AgentWebSocketOptions.SectionName))
+        builder.AddValidatedOptions<AgentWebSocketOptions>(AgentWebSocketOptions.SectionName)
             .Configure<IConfiguration>((options, configuration) =>
             {
                 if (int.TryParse(configuration[AgentWebSocketOptions.MaxConnectionsVariable], System.Globalization.CultureInfo.InvariantCulture, out var max))
                 {
                     options.MaxConnections = max;
                 }
-            })
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            });
         builder.Services.AddSingleton<WebSocketConnectionLimit>();
         builder.Services.AddSingleton<AgentWebSocketEndpoint>();
         return builder;
