@@ -54,6 +54,7 @@ public class EdgeFixture : IAsyncLifetime
             foreach (var cluster in Clusters)
             {
                 web.UseSetting($"ReverseProxy:Clusters:{cluster}:Destinations:primary:Address", backend.Address);
+                web.UseSetting($"ReverseProxy:Clusters:{cluster}:Destinations:primary:Health", backend.Address);
             }
 
             web.UseSetting("ReverseProxy:Routes:slow:ClusterId", "agentruntime");

@@ -23,7 +23,7 @@ public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClass
         tokens = await GatewayTokenServer.StartAsync();
         service = new AuditService(infrastructure, await infrastructure.ResetAsync(), new Dictionary<string, string?>
         {
-            ["GatewayJwt:MetadataAddress"] = tokens.MetadataAddress,
+            ["Authentication:Jwt:MetadataAddress"] = tokens.MetadataAddress,
         });
         await service.StartAsync(TestContext.Current.CancellationToken);
     }

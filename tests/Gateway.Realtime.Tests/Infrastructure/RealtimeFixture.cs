@@ -43,7 +43,7 @@ public sealed class RealtimeFixture : IAsyncLifetime
         {
             [$"ConnectionStrings:{ServiceNames.Redis}"] = redis!.ConnectionString,
             [GatewayTokens.IssuerConfigurationKey] = GatewayTokenServer.Issuer,
-            ["GatewayJwt:MetadataAddress"] = tokens!.MetadataAddress,
+            ["Authentication:Jwt:MetadataAddress"] = tokens!.MetadataAddress,
             ["Realtime:EventStream:ReadBlockTimeout"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Realtime:WebSockets:AllowedOrigins:0"] = "https://app.agentcore.test",
