@@ -66,6 +66,15 @@ public sealed class RealtimeFixture : IAsyncLifetime
             System.Text.Json.JsonSerializer.SerializeToElement(data ?? new { task_id = Guid.NewGuid() }),
             Guid.NewGuid().ToString()));
 
+    /// <summary>Announces a revocation as Identity does: into the sorted set and on the channel (<see cref="TokenRevocations"/>).</summary>
+    internal async Task AnnounceRevocationAsync(string kind, string value)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var json = TokenRevocations.Serialize(new TokenRevocation(kind, value, now.ToUnixTimeSeconds(), now.AddHours(1).ToUnixTimeSeconds()));
+        await Redis.GetDatabase().SortedSetAddAsync(TokenRevocations.SetKey, json, now.AddHours(1).ToUnixTimeSeconds());
+        await Redis.GetSubscriber().PublishAsync(RedisChannel.Literal(TokenRevocations.Channel), json);
+    }
+
     public async ValueTask DisposeAsync()
     {
         producer?.Dispose();
