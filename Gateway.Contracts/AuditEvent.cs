@@ -47,6 +47,8 @@ public static class AuditEventTypes
     public const string SubjectSignedOut = "auth.subject_signed_out";
     public const string ClientDisabled = "auth.client_disabled";
     public const string ClientEnabled = "auth.client_enabled";
+    public const string UserDisabled = "auth.user_disabled";
+    public const string UserEnabled = "auth.user_enabled";
     public const string AuthenticationFailed = "auth.authentication_failed";
     public const string AuthorizationDenied = "authz.denied";
     public const string RateLimitExceeded = "ratelimit.exceeded";

@@ -80,7 +80,8 @@ internal sealed partial class EdgeTrustMiddleware(
         var digest = string.Empty;
         if (EdgeSignature.HasBodyToSign(context))
         {
-            request.EnableBuffering();
+            // In memory up to the limit: spilling to a temporary file (the default above 30 KiB) costs four times the hash.
+            request.EnableBuffering(bufferThreshold: (int)Math.Min(settings.MaxBodySize, int.MaxValue));
             digest = await EdgeSignature.DigestAsync(request.Body, settings.MaxBodySize, context.RequestAborted).ConfigureAwait(false);
             request.Body.Position = 0;
             if (digest is null)

@@ -70,8 +70,8 @@ internal sealed class TrustedHeadersTransformProvider(
         var digest = string.Empty;
         if (EdgeSignature.HasBodyToSign(http))
         {
-            // The body is at most RequestValidation:MaxBodySize (1 MiB) here; it is buffered, hashed and rewound for YARP.
-            http.Request.EnableBuffering();
+            // The body is at most RequestValidation:MaxBodySize (1 MiB) here; it is buffered in memory, hashed and rewound for YARP.
+            http.Request.EnableBuffering(bufferThreshold: (int)Math.Min(validation.Value.MaxBodySize, int.MaxValue));
             digest = await EdgeSignature.DigestAsync(http.Request.Body, validation.Value.MaxBodySize, http.RequestAborted).ConfigureAwait(false) ?? string.Empty;
             http.Request.Body.Position = 0;
         }

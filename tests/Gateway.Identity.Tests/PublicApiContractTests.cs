@@ -138,6 +138,11 @@ public sealed class PublicApiContractTests(IdentityServerFixture fixture)
         await MatchesAsync("post", Disable, unknown, HttpStatusCode.NotFound);
         using var enabled = await own.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/clients/agentcore-cli/enable", admin), cancellationToken);
         await MatchesAsync("post", Enable, enabled, HttpStatusCode.NoContent);
+
+        using var unknownUser = await own.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/users/nobody/disable", admin), cancellationToken);
+        await MatchesAsync("post", "/api/v1/auth/users/{user_id}/disable", unknownUser, HttpStatusCode.NotFound);
+        using var enabledUser = await own.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/users/nobody/enable", admin), cancellationToken);
+        await MatchesAsync("post", "/api/v1/auth/users/{user_id}/enable", enabledUser, HttpStatusCode.NotFound);
     }
 
     [Fact]

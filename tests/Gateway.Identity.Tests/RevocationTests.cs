@@ -106,6 +106,35 @@ public sealed class RevocationTests(IdentityServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_disabled_user_cannot_sign_in_or_refresh_and_their_tokens_are_announced_until_enabled_again()
+    {
+        var service = await fixture.CreateService(new Dictionary<string, string?>());
+        using var client = service.CreateClient();
+        var login = await JsonAsync(await PasswordTokenAsync(client, "alice", AlicePassword));
+        var userId = new JsonWebToken(login.GetProperty("access_token").GetString()!).Subject;
+        var admin = await AccessTokenAsync(await AdminTokenAsync(client));
+        await using var announcements = await Announcements.ListenAsync(fixture);
+
+        using var disabled = await client.SendAsync(Post($"/api/v1/auth/users/{userId}/disable", admin), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+        await announcements.ExpectAsync(TokenRevocationKinds.Subject, userId);
+        using (var signIn = await PasswordTokenAsync(client, "alice", AlicePassword))
+        {
+            Assert.Equal("invalid_grant", await EnvelopeErrorAsync(signIn, HttpStatusCode.Unauthorized, ErrorCodes.AuthenticationFailed));
+        }
+
+        using (var refresh = await RefreshAsync(client, login.GetProperty("refresh_token").GetString()!))
+        {
+            Assert.Equal("invalid_grant", await EnvelopeErrorAsync(refresh, HttpStatusCode.Unauthorized, ErrorCodes.AuthenticationFailed));
+        }
+
+        using var enabled = await client.SendAsync(Post($"/api/v1/auth/users/{userId}/enable", admin), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NoContent, enabled.StatusCode);
+        await AccessTokenAsync(await PasswordTokenAsync(client, "alice", AlicePassword));
+    }
+
+    [Fact]
     public async Task A_disabled_client_gets_no_tokens_and_its_tokens_are_announced_until_it_is_enabled_again()
     {
         var service = await fixture.CreateService(new Dictionary<string, string?>());
