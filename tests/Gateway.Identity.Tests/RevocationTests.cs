@@ -48,6 +48,23 @@ public sealed class RevocationTests(IdentityServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_revoked_admin_token_is_refused_by_the_admin_api_at_once()
+    {
+        using var client = fixture.Service.CreateClient();
+        var admin = await AccessTokenAsync(await AdminTokenAsync(client));
+        using (var before = await client.SendAsync(Get("/api/v1/auth/api-keys", admin), TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        using var revoke = await PostFormAsync(client, "/connect/revoke", ("token", admin), ("client_id", "agentcore-admin"), ("client_secret", AdminSecret));
+        using var after = await client.SendAsync(Get("/api/v1/auth/api-keys", admin), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
     public async Task Revoking_a_refresh_token_revokes_and_announces_its_whole_family()
     {
         using var client = fixture.Service.CreateClient();
@@ -160,9 +177,13 @@ public sealed class RevocationTests(IdentityServerFixture fixture)
     private static string? AuthorizationId(string accessToken) =>
         new JsonWebToken(accessToken).TryGetPayloadValue<string>(TokenRevocations.AuthorizationIdClaim, out var id) ? id : null;
 
-    private static HttpRequestMessage Post(string path, string accessToken)
+    private static HttpRequestMessage Post(string path, string accessToken) => Authorized(HttpMethod.Post, path, accessToken);
+
+    private static HttpRequestMessage Get(string path, string accessToken) => Authorized(HttpMethod.Get, path, accessToken);
+
+    private static HttpRequestMessage Authorized(HttpMethod method, string path, string accessToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path);
+        var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return request;
     }
