@@ -3,10 +3,12 @@ using AgentCore.Gateway.Audit.Query;
 using AgentCore.Gateway.Audit.Redaction;
 using AgentCore.Gateway.Audit.Retention;
 using AgentCore.Gateway.Audit.Storage;
+using AgentCore.Gateway.Authentication.EdgeTrust;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddEdgeTrust();
 builder.AddAuditStorage();
 builder.AddAuditRedaction();
 builder.AddAuditIngestion();
@@ -16,6 +18,7 @@ builder.AddAuditQuery();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseEdgeTrust();
 app.MapDefaultEndpoints();
 app.MapAuditQuery();
 

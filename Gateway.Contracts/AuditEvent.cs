@@ -44,6 +44,11 @@ public static class AuditEventTypes
     public const string LoginFailed = "auth.login_failed";
     public const string DirectorySignIn = "auth.directory_sign_in";
     public const string RefreshReuseDetected = "auth.refresh_reuse_detected";
+    public const string SubjectSignedOut = "auth.subject_signed_out";
+    public const string ClientDisabled = "auth.client_disabled";
+    public const string ClientEnabled = "auth.client_enabled";
+    public const string UserDisabled = "auth.user_disabled";
+    public const string UserEnabled = "auth.user_enabled";
     public const string AuthenticationFailed = "auth.authentication_failed";
     public const string AuthorizationDenied = "authz.denied";
     public const string RateLimitExceeded = "ratelimit.exceeded";

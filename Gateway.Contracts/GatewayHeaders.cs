@@ -27,6 +27,9 @@ public static class GatewayHeaders
     /// <summary>Unix seconds at which the Edge signed the request.</summary>
     public const string Timestamp = "X-Gateway-Timestamp";
 
-    /// <summary>HMAC-SHA256 (base64url) over the trusted headers, the request id, method and target; see <c>EdgeSignature</c>.</summary>
+    /// <summary>
+    /// HMAC-SHA256 (base64url) over the method, path, query, request id, timestamp, the trusted headers, the client
+    /// address (<c>X-Forwarded-For</c>) and the body's SHA-256; see <c>EdgeSignature</c>.
+    /// </summary>
     public const string Signature = "X-Gateway-Signature";
 }

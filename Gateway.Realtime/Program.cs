@@ -1,7 +1,10 @@
+using AgentCore.Gateway.Authentication.EdgeTrust;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayRedis();
+builder.AddEdgeTrust();
 builder.AddAuditTrail();
 builder.AddRealtimeAuthentication();
 builder.AddRealtimeTelemetry();
@@ -13,6 +16,7 @@ builder.AddAgentHub();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseEdgeTrust();
 app.UseRealtimeAuthentication();
 app.MapDefaultEndpoints();
 app.MapAgentWebSockets();

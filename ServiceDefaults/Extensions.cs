@@ -1,6 +1,7 @@
 using AgentCore.Gateway.ServiceDefaults.Correlation;
 using AgentCore.Gateway.ServiceDefaults.Errors;
 using AgentCore.Gateway.ServiceDefaults.Health;
+using AgentCore.Gateway.ServiceDefaults.Management;
 using AgentCore.Gateway.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public static class ServiceDefaultsExtensions
         where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureGatewayTelemetry();
+        builder.AddValidatedOptions<ManagementOptions>(ManagementOptions.SectionName);
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthEndpointExtensions.LiveTag]);
@@ -37,15 +39,22 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Request correlation and the error envelope; call first in the pipeline so they wrap everything.</summary>
+    /// <summary>
+    /// Request correlation, the error envelope, and the separation of the management port; call first in the pipeline
+    /// so they wrap everything.
+    /// </summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseErrorEnvelope();
+        app.UseMiddleware<ManagementEndpoints.PortMiddleware>();
         return app;
     }
 
-    /// <summary>Health (<c>/health</c>, <c>/ready</c>, <c>/alive</c>) and Prometheus (<c>/metrics</c>) endpoints.</summary>
+    /// <summary>
+    /// Health (<c>/health</c>, <c>/ready</c>, <c>/alive</c>) and Prometheus (<c>/metrics</c>) endpoints, on the management
+    /// port when one is configured (<see cref="ManagementOptions"/>).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();

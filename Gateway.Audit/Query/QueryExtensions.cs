@@ -1,3 +1,4 @@
+using AgentCore.Gateway.Authentication.AccessTokens;
 using AgentCore.Gateway.Contracts;
 
 namespace AgentCore.Gateway.Audit.Query;
@@ -6,12 +7,15 @@ internal static class QueryExtensions
 {
     private const string ReadPolicy = "audit-read";
 
-    /// <summary>Validation of the gateway's access tokens and the policy of the query API (scope <c>audit.read</c>).</summary>
+    /// <summary>
+    /// The gateway's shared access-token validation (rules, cache and revocation list alike with the Edge) and the
+    /// policy of the query API (scope <c>audit.read</c>).
+    /// </summary>
     public static IHostApplicationBuilder AddAuditQuery(this IHostApplicationBuilder builder)
     {
-        builder.AddGatewayJwtAuthentication();
+        builder.AddAccessTokenAuthentication();
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(ReadPolicy, policy => policy.RequireAuthenticatedUser().RequireScope(GatewayScopes.AuditRead));
+            .AddPolicy(ReadPolicy, policy => policy.RequireScopes(GatewayScopes.AuditRead));
         return builder;
     }
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AgentCore.Gateway.Authentication.EdgeTrust;
+using AgentCore.Gateway.Authentication.Revocation;
 using AgentCore.Gateway.Contracts;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,8 @@ namespace AgentCore.Gateway.Authentication.AccessTokens;
 /// Validates RFC 9068 access tokens (JWS compact, RS256) without a general-purpose JWT library: only the few header
 /// and payload members the gateway needs are read, straight from pooled buffers, and the outcome is cached until the
 /// token expires. The header's <c>jku</c>, <c>x5u</c>, <c>jwk</c> and <c>x5c</c> are never read, so a token can
-/// never choose its own key.
+/// never choose its own key. Every answer, cached or not, is checked against the local <see cref="RevocationList"/>.
+/// Malformed input of any kind is a refusal with a reason, never an exception.
 /// </summary>
 public sealed class AccessTokenValidator
 {
@@ -21,16 +23,26 @@ public sealed class AccessTokenValidator
 
     private readonly SigningKeyProvider keys;
     private readonly ValidatedTokenCache cache;
+    private readonly RevocationList revocations;
     private readonly IOptions<JwtValidationOptions> options;
     private readonly TimeProvider time;
 
-    internal AccessTokenValidator(SigningKeyProvider keys, ValidatedTokenCache cache, IOptions<JwtValidationOptions> options, TimeProvider time)
+    internal AccessTokenValidator(
+        SigningKeyProvider keys,
+        ValidatedTokenCache cache,
+        RevocationList revocations,
+        IOptions<JwtValidationOptions> options,
+        TimeProvider time)
     {
         this.keys = keys;
         this.cache = cache;
+        this.revocations = revocations;
         this.options = options;
         this.time = time;
     }
+
+    /// <summary>The refusal of a token that was valid until it was revoked.</summary>
+    public const string RevokedError = "The token has been revoked.";
 
     public async ValueTask<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
     {
@@ -43,7 +55,7 @@ public sealed class AccessTokenValidator
         var now = time.GetUtcNow();
         if (cache.TryGet(cacheKey, now, out var cached))
         {
-            return TokenValidation.Success(cached);
+            return Checked(cached);
         }
 
         var firstDot = token.IndexOf('.', StringComparison.Ordinal);
@@ -83,16 +95,21 @@ public sealed class AccessTokenValidator
         }
 
         var caller = new EdgeCaller(claims.TenantId ?? string.Empty, claims.ClientId!, claims.Subject ?? claims.ClientId!, claims.Scope ?? string.Empty);
-        var identity = new GatewayIdentity("Bearer", caller, claims.Roles, claims.TokenId);
-        cache.Add(cacheKey, identity, DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresAt!.Value), now);
-        return TokenValidation.Success(identity);
+        var expiresAt = FromUnixSeconds(claims.ExpiresAt!.Value);
+        var issuedAt = (claims.IssuedAt ?? claims.NotBefore) is { } issued ? FromUnixSeconds(issued) : DateTimeOffset.MinValue;
+        var identity = new GatewayIdentity("Bearer", caller, claims.Roles, new AccessTokenFacts(claims.TokenId, claims.AuthorizationId, issuedAt, expiresAt));
+        cache.Add(cacheKey, identity, expiresAt, now);
+        return Checked(identity);
     }
+
+    private TokenValidation Checked(GatewayIdentity identity) =>
+        revocations.IsRevoked(identity) ? TokenValidation.Fail(RevokedError) : TokenValidation.Success(identity);
 
     private static bool TryReadHeader(ReadOnlySpan<char> encoded, out string keyId, out string error)
     {
         keyId = string.Empty;
         Span<byte> buffer = stackalloc byte[1024];
-        if (encoded.Length > 1300 || !Base64Url.TryDecodeFromChars(encoded, buffer, out var length))
+        if (encoded.Length > 1300 || !TryDecode(encoded, buffer, out var length))
         {
             error = "The token header is malformed.";
             return false;
@@ -130,8 +147,9 @@ public sealed class AccessTokenValidator
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string escape that is not valid UTF-16, such as a lone surrogate (\ud800).
             error = "The token header is malformed.";
             return false;
         }
@@ -163,7 +181,7 @@ public sealed class AccessTokenValidator
     private static bool VerifySignature(RSA key, string token, int lastDot)
     {
         Span<byte> signature = stackalloc byte[1024];
-        if (!Base64Url.TryDecodeFromChars(token.AsSpan(lastDot + 1), signature, out var signatureLength))
+        if (!TryDecode(token.AsSpan(lastDot + 1), signature, out var signatureLength))
         {
             return false;
         }
@@ -189,14 +207,14 @@ public sealed class AccessTokenValidator
         var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
         try
         {
-            if (!Base64Url.TryDecodeFromChars(encoded, buffer, out var length))
+            if (!TryDecode(encoded, buffer, out var length))
             {
                 return TokenClaims.Invalid("The token payload is malformed.");
             }
 
             return ParseClaims(buffer.AsSpan(0, length));
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
             return TokenClaims.Invalid("The token payload is malformed.");
         }
@@ -223,11 +241,13 @@ public sealed class AccessTokenValidator
             else if (name.SequenceEqual("aud"u8)) claims.Audiences = ReadStrings(ref reader);
             else if (name.SequenceEqual("exp"u8)) claims.ExpiresAt = NumberOrNull(ref reader);
             else if (name.SequenceEqual("nbf"u8)) claims.NotBefore = NumberOrNull(ref reader);
+            else if (name.SequenceEqual("iat"u8)) claims.IssuedAt = NumberOrNull(ref reader);
             else if (name.SequenceEqual("sub"u8)) claims.Subject = StringOrNull(ref reader);
             else if (name.SequenceEqual("client_id"u8)) claims.ClientId = StringOrNull(ref reader);
-            else if (name.SequenceEqual("tenant_id"u8)) claims.TenantId = StringOrNull(ref reader);
+            else if (name.SequenceEqual("tenant_id"u8)) (claims.TenantPresent, claims.TenantId) = (true, StringOrNull(ref reader));
             else if (name.SequenceEqual("scope"u8)) claims.Scope = StringOrNull(ref reader);
             else if (name.SequenceEqual("jti"u8)) claims.TokenId = StringOrNull(ref reader);
+            else if (name.SequenceEqual("oi_au_id"u8)) claims.AuthorizationId = StringOrNull(ref reader);
             else if (name.SequenceEqual("roles"u8)) claims.Roles = ReadStrings(ref reader);
             else reader.Skip();
         }
@@ -264,8 +284,26 @@ public sealed class AccessTokenValidator
             return "The token names no client.";
         }
 
+        // A token without a tenant belongs to a platform administrator, so a tenant that is there but unreadable
+        // must never pass for none.
+        if (claims.TenantPresent && string.IsNullOrEmpty(claims.TenantId))
+        {
+            return "The token's tenant is malformed.";
+        }
+
         return null;
     }
+
+    /// <summary>
+    /// Base64url without exceptions: <c>Base64Url.TryDecodeFromChars</c> returns false only for a short destination and
+    /// throws on a character outside the alphabet, which a token from outside may hold anywhere.
+    /// </summary>
+    private static bool TryDecode(ReadOnlySpan<char> encoded, Span<byte> destination, out int length) =>
+        Base64Url.DecodeFromChars(encoded, destination, out _, out length) == OperationStatus.Done;
+
+    /// <summary>Unix seconds as a time, clamped to what <see cref="DateTimeOffset"/> can hold.</summary>
+    private static DateTimeOffset FromUnixSeconds(long seconds) =>
+        DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, DateTimeOffset.MinValue.ToUnixTimeSeconds(), DateTimeOffset.MaxValue.ToUnixTimeSeconds()));
 
     private static string? StringOrNull(ref Utf8JsonReader reader)
     {
@@ -317,11 +355,14 @@ public sealed class AccessTokenValidator
         public List<string>? Audiences { get; set; }
         public long? ExpiresAt { get; set; }
         public long? NotBefore { get; set; }
+        public long? IssuedAt { get; set; }
         public string? Subject { get; set; }
         public string? ClientId { get; set; }
         public string? TenantId { get; set; }
+        public bool TenantPresent { get; set; }
         public string? Scope { get; set; }
         public string? TokenId { get; set; }
+        public string? AuthorizationId { get; set; }
         public List<string> Roles { get; set; } = [];
 
         public static TokenClaims Invalid(string error) => new() { Error = error };

@@ -106,12 +106,20 @@ internal sealed partial class SigningKeyProvider(
             }
 
             var rsa = RSA.Create();
-            rsa.ImportParameters(new RSAParameters
+            try
             {
-                Modulus = System.Buffers.Text.Base64Url.DecodeFromChars(modulus),
-                Exponent = System.Buffers.Text.Base64Url.DecodeFromChars(exponent),
-            });
-            keys[kid] = rsa;
+                rsa.ImportParameters(new RSAParameters
+                {
+                    Modulus = System.Buffers.Text.Base64Url.DecodeFromChars(modulus),
+                    Exponent = System.Buffers.Text.Base64Url.DecodeFromChars(exponent),
+                });
+                keys[kid] = rsa;
+            }
+            catch (Exception exception) when (exception is FormatException or CryptographicException)
+            {
+                // A key that is not an RSA key after all is left out, as any other unusable entry is.
+                rsa.Dispose();
+            }
         }
 
         return keys.ToFrozenDictionary(StringComparer.Ordinal);

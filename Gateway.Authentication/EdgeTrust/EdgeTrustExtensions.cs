@@ -1,19 +1,32 @@
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace AgentCore.Gateway.Authentication.EdgeTrust;
 
 public static class EdgeTrustExtensions
 {
-    /// <summary>Binds and validates <see cref="EdgeTrustOptions"/> (the <c>EdgeTrust</c> section) for signing or verifying.</summary>
+    /// <summary>Binds and validates <see cref="EdgeTrustOptions"/> (the <c>EdgeTrust</c> section) for signing or verifying, once.</summary>
     public static TBuilder AddEdgeTrust<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.AddValidatedOptions<EdgeTrustOptions>(EdgeTrustOptions.SectionName);
+        if (!builder.Services.Any(descriptor => descriptor.ServiceType == typeof(EdgeTrustRegistered)))
+        {
+            builder.Services.AddSingleton<EdgeTrustRegistered>();
+            builder.AddValidatedOptions<EdgeTrustOptions>(EdgeTrustOptions.SectionName);
+        }
+
         return builder;
     }
+
+    /// <summary>Signs this client's requests as the Edge does (<see cref="EdgeSigningHandler"/>); needs <see cref="AddEdgeTrust"/>.</summary>
+    public static IHttpClientBuilder AddEdgeSignature(this IHttpClientBuilder client) =>
+        client.AddHttpMessageHandler(services => new EdgeSigningHandler(
+            Encoding.UTF8.GetBytes(services.GetRequiredService<IOptions<EdgeTrustOptions>>().Value.Key),
+            services.GetRequiredService<TimeProvider>()));
 
     /// <summary>
     /// For backends: refuse requests that did not come through the Edge. Call after <c>UseServiceDefaults</c>, so
@@ -25,6 +38,9 @@ public static class EdgeTrustExtensions
         return app;
     }
 }
+
+/// <summary>Marks that <see cref="EdgeTrustExtensions.AddEdgeTrust"/> has run.</summary>
+internal sealed class EdgeTrustRegistered;
 
 public static class EdgeTrustHttpContextExtensions
 {

@@ -20,6 +20,13 @@ public sealed class EdgeTrustOptions
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// The largest body a backend digests to check the signature; a larger one is refused, as the Edge never forwards
+    /// it. Default: 1 MiB (the Edge's own limit).
+    /// </summary>
+    [Range(0, 1L << 30)]
+    public long MaxBodySize { get; set; } = 1024 * 1024;
+
+    /// <summary>
     /// Path prefixes a backend serves without a signature: the orchestrator's probes and the metrics scraper.
     /// Default: <c>/health</c>, <c>/alive</c>, <c>/ready</c>, <c>/metrics</c>.
     /// </summary>

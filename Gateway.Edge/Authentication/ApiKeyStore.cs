@@ -72,7 +72,7 @@ internal sealed class ApiKeyStore(IConnectionMultiplexer redis, IOptions<ApiKeyO
         else
         {
             var caller = new EdgeCaller(record.TenantId, record.KeyId, record.KeyId, string.Join(' ', record.Scopes));
-            entry = new Entry(new GatewayIdentity("ApiKey", caller, [], null), record.ExpiresAt, now + settings.CacheDuration);
+            entry = new Entry(new GatewayIdentity("ApiKey", caller, [], token: null), record.ExpiresAt, now + settings.CacheDuration);
         }
 
         if (entries.Count < settings.CacheSize || entries.ContainsKey(hash))

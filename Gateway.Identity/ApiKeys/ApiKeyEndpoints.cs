@@ -145,6 +145,5 @@ internal static class ApiKeyEndpoints
         return Results.NoContent();
     }
 
-    private static AuditActor AdminActor(HttpContext context) =>
-        new(context.User.GetClaim(Claims.ClientId), context.User.GetClaim(Claims.Subject), context.User.GetClaim(GatewayClaims.TenantId));
+    private static AuditActor AdminActor(HttpContext context) => AuthAudit.Caller(context);
 }

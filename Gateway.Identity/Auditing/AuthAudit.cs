@@ -27,4 +27,8 @@ internal sealed class AuthAudit(IAuditTrail trail, TimeProvider time)
             outcome,
             reason,
             details));
+
+    /// <summary>The authenticated caller of an admin request (client, subject, tenant), as its access token names it.</summary>
+    public static AuditActor Caller(HttpContext context) =>
+        new(context.User.FindFirst(GatewayClaims.ClientId)?.Value, context.User.FindFirst(GatewayClaims.Subject)?.Value, context.User.FindFirst(GatewayClaims.TenantId)?.Value);
 }

@@ -21,7 +21,8 @@ internal sealed class TokenResponseAuditHandler(AuthAudit audit) : IOpenIddictSe
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyTokenResponseContext>()
             .UseSingletonHandler<TokenResponseAuditHandler>()
-            .SetOrder(int.MinValue + 100_000)
+            // After OpenIddict has turned token-validation errors into the token endpoint's own (invalid_grant).
+            .SetOrder(OpenIddictServerHandlers.Exchange.NormalizeErrorResponse.Descriptor.Order + 1_000)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
@@ -67,7 +68,7 @@ internal sealed class RevocationAuditHandler(AuthAudit audit) : IOpenIddictServe
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyRevocationResponseContext>()
             .UseSingletonHandler<RevocationAuditHandler>()
-            .SetOrder(int.MinValue + 100_000)
+            .SetOrder(OpenIddictServerHandlers.Revocation.NormalizeErrorResponse.Descriptor.Order + 1_000)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 

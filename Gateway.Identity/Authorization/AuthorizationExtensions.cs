@@ -105,6 +105,11 @@ internal static class AuthorizationExtensions
             {
                 validation.UseLocalServer();
                 validation.AddAudiences(GatewayTokens.Audience);
+
+                // The admin API reads the store on every call (it is called rarely), so a revoked token or authorization
+                // is refused here at once, whatever the validators elsewhere have heard yet.
+                validation.EnableTokenEntryValidation();
+                validation.EnableAuthorizationEntryValidation();
                 validation.UseAspNetCore();
             });
 

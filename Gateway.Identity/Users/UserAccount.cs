@@ -25,6 +25,9 @@ internal sealed class UserAccount
 
     public DateTimeOffset? LockedOutUntil { get; set; }
 
+    /// <summary>When an administrator disabled the account; a disabled account neither signs in nor refreshes.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
+
     /// <summary>Optimistic concurrency: parallel failed logins must not lose a count.</summary>
     public Guid Version { get; set; } = Guid.NewGuid();
 }

@@ -35,11 +35,12 @@ internal sealed class UserAuthenticator(
     {
         if (directories.Find(userName) is { } route)
         {
-            return await directories.AuthenticateAsync(route, password, cancellationToken);
+            var (result, account) = await directories.AuthenticateAsync(route, password, cancellationToken);
+            return account?.DisabledAt is null ? (result, account) : (LoginResult.InvalidCredentials, null);
         }
 
         var user = await db.Users.SingleOrDefaultAsync(account => account.UserName == userName, cancellationToken);
-        if (user?.PasswordHash is null)
+        if (user?.PasswordHash is null || user.DisabledAt is not null)
         {
             return (LoginResult.InvalidCredentials, null);
         }
@@ -75,7 +76,7 @@ internal sealed class UserAuthenticator(
         return (LoginResult.Succeeded, user);
     }
 
-    /// <summary>The user behind a token's subject, when the account still exists and is not locked out.</summary>
+    /// <summary>The user behind a token's subject, when the account still exists and is neither disabled nor locked out.</summary>
     public async Task<UserAccount?> FindActiveAsync(string? userId, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(userId))
@@ -84,7 +85,7 @@ internal sealed class UserAuthenticator(
         }
 
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(account => account.Id == userId, cancellationToken);
-        return user is null || IsLockedOut(user, time.GetUtcNow()) ? null : user;
+        return user is null || user.DisabledAt is not null || IsLockedOut(user, time.GetUtcNow()) ? null : user;
     }
 
     private static bool IsLockedOut(UserAccount user, DateTimeOffset now) => user.LockedOutUntil > now;

@@ -1,3 +1,4 @@
+using AgentCore.Gateway.Authentication.AccessTokens;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Realtime.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -10,19 +11,20 @@ internal static class RealtimeAuthenticationExtensions
     public const string EventsReadPolicy = "events.read";
 
     /// <summary>
-    /// Gateway JWT validation (the token may also come as <c>access_token</c> on WebSocket and hub handshakes), the
-    /// <see cref="EventsReadPolicy"/>, and auditing of every connection decision. Needs <c>AddAuditTrail</c>.
+    /// The gateway's shared access-token validation (the token may also come as <c>access_token</c> on WebSocket and
+    /// hub handshakes), the <see cref="EventsReadPolicy"/>, the end of connections whose token is revoked or expires,
+    /// and auditing of every connection decision. Needs <c>AddAuditTrail</c> and <c>AddGatewayRedis</c>.
     /// </summary>
     public static TBuilder AddRealtimeAuthentication<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.AddGatewayJwtAuthentication().AcceptAccessTokenQueryParameter(RealtimePaths.WebSockets, RealtimePaths.Hubs);
+        builder.AddAccessTokenAuthentication(RealtimePaths.WebSockets, RealtimePaths.Hubs);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(EventsReadPolicy, policy => policy
-                .RequireAuthenticatedUser()
-                .RequireClaim(GatewayClaims.TenantId)
-                .RequireScope(GatewayScopes.EventsRead));
+                .RequireScopes(GatewayScopes.EventsRead)
+                .RequireAssertion(context => context.User.FindFirst(GatewayClaims.TenantId)?.Value is { Length: > 0 }));
         builder.Services.AddSingleton<ConnectionAudit>();
+        builder.Services.AddSingleton<ConnectionLifetimes>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
         return builder;
     }

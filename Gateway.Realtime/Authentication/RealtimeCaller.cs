@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Security.Claims;
+using AgentCore.Gateway.Authentication.AccessTokens;
 using AgentCore.Gateway.Contracts;
 
 namespace AgentCore.Gateway.Realtime.Authentication;
@@ -11,9 +11,9 @@ internal static class RealtimeCaller
     public static string TenantId(this ClaimsPrincipal principal) =>
         principal.FindFirstValue(GatewayClaims.TenantId) ?? throw new InvalidOperationException("The events policy requires a tenant_id claim.");
 
-    /// <summary>When the access token expires (<c>exp</c>), after which the connection must not live on.</summary>
-    public static DateTimeOffset TokenExpiresAt(this ClaimsPrincipal principal) =>
-        long.TryParse(principal.FindFirstValue("exp"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : throw new InvalidOperationException("Access tokens are validated with a required expiry.");
+    /// <summary>The caller's validated access token, which a connection must not outlive (expiry, revocation).</summary>
+    public static GatewayIdentity AccessToken(this ClaimsPrincipal principal) =>
+        principal.Identity as GatewayIdentity is { Token: not null } identity
+            ? identity
+            : throw new InvalidOperationException("Realtime authenticates only with access tokens.");
 }

@@ -12,18 +12,22 @@ namespace AgentCore.Gateway.Realtime.Hubs;
 /// <summary>
 /// <c>/hubs/agents</c>: the same events as the WebSocket endpoint for SignalR clients. Clients call
 /// <c>Subscribe(agentId, eventTypes)</c> and <c>Unsubscribe(agentId, eventTypes)</c>, and receive
-/// <c>event(id, agentEvent)</c>.
+/// <c>event(id, agentEvent)</c>. When the token expires or is revoked the client receives <c>error({code, message})</c>
+/// and the connection is aborted.
 /// </summary>
 [Authorize(Policy = RealtimeAuthenticationExtensions.EventsReadPolicy)]
 internal sealed class AgentsHub(
     HubSubscriptions subscriptions,
     AgentTenants agents,
+    ConnectionLifetimes lifetimes,
+    IHubContext<AgentsHub> hub,
     ConnectionAudit audit,
     RealtimeMetrics metrics,
     IOptions<AgentWebSocketOptions> options,
     TimeProvider time) : Hub
 {
     private const string StartedKey = "started";
+    private const string TokenKey = "token";
 
     public override Task OnConnectedAsync()
     {
@@ -33,6 +37,9 @@ internal sealed class AgentsHub(
             audit.Connected(http, RealtimeTransports.SignalR, agentId: null);
         }
 
+        var connection = Context;
+        var client = hub.Clients.Client(connection.ConnectionId);
+        Context.Items[TokenKey] = lifetimes.Watch(Context.User!.AccessToken(), ended => _ = EndAsync(client, connection, ended));
         metrics.Connected(RealtimeTransports.SignalR);
         return base.OnConnectedAsync();
     }
@@ -40,6 +47,7 @@ internal sealed class AgentsHub(
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         subscriptions.RemoveConnection(Context.ConnectionId);
+        (Context.Items[TokenKey] as IDisposable)?.Dispose();
         var started = Context.Items.TryGetValue(StartedKey, out var value) && value is long timestamp ? timestamp : time.GetTimestamp();
         metrics.Disconnected(RealtimeTransports.SignalR, time.GetElapsedTime(started), exception is null ? "closed" : "error");
         return base.OnDisconnectedAsync(exception);
@@ -61,6 +69,27 @@ internal sealed class AgentsHub(
         }
 
         return [.. subscriptions.Subscribe(Context, tenantId, agentId, eventTypes, options.Value.SendQueueCapacity).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Tells the client why (briefly: it may already be gone), then aborts the connection.</summary>
+    private static async Task EndAsync(ISingleClientProxy client, HubCallerContext connection, TokenEnd ended)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await client.SendAsync(
+                "error",
+                new { code = ErrorCodes.AuthenticationFailed, message = ended == TokenEnd.Revoked ? "token revoked" : "token expired" },
+                timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException)
+        {
+            // Aborting is what matters.
+        }
+        finally
+        {
+            connection.Abort();
+        }
     }
 
     /// <summary>Unsubscribes event types of one agent; returns the types still subscribed for it.</summary>

@@ -17,12 +17,14 @@ namespace AgentCore.Gateway.Realtime.ServerSentEvents;
 /// With <c>Last-Event-ID</c> it replays what the client missed from the stream, then goes live without gap or
 /// duplicate: it subscribes to live events first (they queue), replays, and then skips queued events the replay
 /// already sent, by id order. A malformed id, or one ahead of the stream, is refused with 400; when retention already
-/// trimmed events after the id, the stream starts with a <c>gap</c> event and replays what is left.
+/// trimmed events after the id, the stream starts with a <c>gap</c> event and replays what is left. When the caller's
+/// token expires or is revoked, the stream sends <c>event: error</c> (code <c>AUTHENTICATION_FAILED</c>) and ends.
 /// </summary>
 internal sealed partial class EventStreamEndpoint(
     EventFanOut fanOut,
     EventReplay replay,
     AgentTenants agents,
+    ConnectionLifetimes lifetimes,
     ConnectionAudit audit,
     RealtimeMetrics metrics,
     IOptions<ServerSentEventsOptions> options,
@@ -94,7 +96,8 @@ internal sealed partial class EventStreamEndpoint(
 
     private async Task StreamAsync(HttpContext context, EventSubscription subscription, StreamEventId? lastSeen, ReplayPosition? position, ServerSentEventsOptions settings)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping, subscription.CutOff);
+        using var token = lifetimes.Watch(context.User.AccessToken());
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping, subscription.CutOff, token.Ended);
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
@@ -137,7 +140,16 @@ internal sealed partial class EventStreamEndpoint(
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            reason = subscription.IsCutOff ? "slow_consumer" : lifetime.ApplicationStopping.IsCancellationRequested ? "server_stopping" : "client_gone";
+            reason = token.Reason switch
+            {
+                TokenEnd.Revoked => "token_revoked",
+                TokenEnd.Expired => "token_expired",
+                _ => subscription.IsCutOff ? "slow_consumer" : lifetime.ApplicationStopping.IsCancellationRequested ? "server_stopping" : "client_gone",
+            };
+            if (token.Reason is { } ended && !context.RequestAborted.IsCancellationRequested)
+            {
+                await WriteTokenEndedAsync(response, ended, context.RequestAborted).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -199,6 +211,24 @@ internal sealed partial class EventStreamEndpoint(
     {
         await response.Body.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The last block of a stream whose token ended: the client must reconnect with a fresh token.</summary>
+    private static async Task WriteTokenEndedAsync(HttpResponse response, TokenEnd ended, CancellationToken cancellationToken)
+    {
+        var data = JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["code"] = ErrorCodes.AuthenticationFailed,
+            ["message"] = ended == TokenEnd.Revoked ? "token revoked" : "token expired",
+        });
+        try
+        {
+            await WriteAsync(response, Encoding.UTF8.GetBytes($"event: error\ndata: {data}\n\n"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException)
+        {
+            // The client left at the same moment.
+        }
     }
 
     private static byte[] GapEvent(StreamEventId lastSeen, string? oldestAvailable)

@@ -14,6 +14,7 @@ namespace AgentCore.Gateway.Realtime.WebSockets;
 internal sealed partial class AgentWebSocketEndpoint(
     EventFanOut fanOut,
     AgentTenants agents,
+    ConnectionLifetimes lifetimes,
     WebSocketConnectionLimit limit,
     ConnectionAudit audit,
     RealtimeMetrics metrics,
@@ -67,7 +68,8 @@ internal sealed partial class AgentWebSocketEndpoint(
     private async Task RunAsync(HttpContext context, string agentId, string tenantId, AgentWebSocketOptions settings)
     {
         var subscription = new EventSubscription(tenantId, agentId, eventTypes: [], settings.SendQueueCapacity);
-        using var session = new WebSocketSession(subscription, context.User.TokenExpiresAt(), settings, time, metrics, logger);
+        using var token = lifetimes.Watch(context.User.AccessToken());
+        using var session = new WebSocketSession(subscription, token, settings, time, metrics, logger);
         fanOut.Add(subscription);
         var started = time.GetTimestamp();
         var reason = RealtimeCloseStatus.ClientGone;

@@ -13,6 +13,7 @@ internal sealed record RealtimeCloseStatus(WebSocketCloseStatus Status, string R
     public static readonly RealtimeCloseStatus TokenExpired = new((WebSocketCloseStatus)4001, "token expired");
     public static readonly RealtimeCloseStatus HeartbeatTimeout = new((WebSocketCloseStatus)4002, "heartbeat timeout");
     public static readonly RealtimeCloseStatus SlowConsumer = new((WebSocketCloseStatus)4003, "slow consumer");
+    public static readonly RealtimeCloseStatus TokenRevoked = new((WebSocketCloseStatus)4401, "token revoked");
 
     /// <summary>The reason as a metric tag.</summary>
     public string Tag => Reason.Replace(' ', '_');

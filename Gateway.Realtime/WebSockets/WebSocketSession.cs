@@ -1,15 +1,16 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Realtime.Authentication;
 using AgentCore.Gateway.Realtime.Streaming;
 using AgentCore.Gateway.Realtime.Telemetry;
 
 namespace AgentCore.Gateway.Realtime.WebSockets;
 
 /// <summary>
-/// One accepted WebSocket: a receive loop for client requests, a send loop for events, heartbeats, and the timer of
-/// the token's expiry. Whatever ends the session first (client close, oversized message, missed heartbeats, expiry,
-/// overflow of the send queue, shutdown) decides the close status. Sends are serialized by one lock.
+/// One accepted WebSocket: a receive loop for client requests, a send loop for events, heartbeats, and the watch on
+/// the token. Whatever ends the session first (client close, oversized message, missed heartbeats, the token's expiry
+/// or revocation, overflow of the send queue, shutdown) decides the close status. Sends are serialized by one lock.
 /// </summary>
 internal sealed partial class WebSocketSession : IDisposable
 {
@@ -23,13 +24,13 @@ internal sealed partial class WebSocketSession : IDisposable
     private readonly Channel<DateTimeOffset> heartbeatTicks = Channel.CreateBounded<DateTimeOffset>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly ITimer heartbeatTimer;
-    private readonly ITimer expiryTimer;
+    private readonly CancellationTokenRegistration tokenEnded;
     private long lastClientActivityTicks;
 
-    /// <summary>Starts the heartbeat and expiry clocks; call before accepting, so that they run from the handshake on.</summary>
+    /// <summary>Starts the heartbeat clock and watches the token; call before accepting, so that they run from the handshake on.</summary>
     public WebSocketSession(
         EventSubscription subscription,
-        DateTimeOffset tokenExpiresAt,
+        TokenWatch token,
         AgentWebSocketOptions options,
         TimeProvider time,
         RealtimeMetrics metrics,
@@ -42,8 +43,7 @@ internal sealed partial class WebSocketSession : IDisposable
         this.logger = logger;
         lastClientActivityTicks = time.GetUtcNow().UtcTicks;
         heartbeatTimer = time.CreateTimer(_ => heartbeatTicks.Writer.TryWrite(time.GetUtcNow()), null, options.HeartbeatInterval, options.HeartbeatInterval);
-        var untilExpiry = tokenExpiresAt - time.GetUtcNow();
-        expiryTimer = time.CreateTimer(_ => Finish(RealtimeCloseStatus.TokenExpired), null, untilExpiry > TimeSpan.Zero ? untilExpiry : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        tokenEnded = token.Ended.Register(() => Finish(token.Reason == TokenEnd.Revoked ? RealtimeCloseStatus.TokenRevoked : RealtimeCloseStatus.TokenExpired));
         subscription.CutOff.Register(() => Finish(RealtimeCloseStatus.SlowConsumer));
     }
 
@@ -80,7 +80,7 @@ internal sealed partial class WebSocketSession : IDisposable
     public void Dispose()
     {
         heartbeatTimer.Dispose();
-        expiryTimer.Dispose();
+        tokenEnded.Dispose();
         sendLock.Dispose();
     }
 

@@ -1,3 +1,4 @@
+using AgentCore.Gateway.ServiceDefaults.Management;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -49,7 +50,7 @@ internal static class TelemetryExtensions
                     .AddSource(builder.Environment.ApplicationName)
                     .AddSource(GatewayInstrumentationPrefix + "*")
                     .AddAspNetCoreInstrumentation(aspnet =>
-                        aspnet.Filter = context => !IsInfrastructurePath(context.Request.Path))
+                        aspnet.Filter = context => !ManagementEndpoints.IsManagementPath(context.Request.Path))
                     .AddHttpClientInstrumentation();
                 if (string.IsNullOrWhiteSpace(builder.Configuration[SamplerSetting]))
                 {
@@ -59,8 +60,4 @@ internal static class TelemetryExtensions
             })
             .UseOtlpExporter();
     }
-
-    private static bool IsInfrastructurePath(Microsoft.AspNetCore.Http.PathString path) =>
-        path.StartsWithSegments("/health") || path.StartsWithSegments("/alive")
-        || path.StartsWithSegments("/ready") || path.StartsWithSegments("/metrics");
 }

@@ -27,7 +27,8 @@ internal sealed class RealtimeProcess : IDisposable
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         startInfo.Environment["ConnectionStrings__redis"] = redis.ConnectionString;
         startInfo.Environment["Gateway__Issuer"] = GatewayTokenServer.Issuer;
-        startInfo.Environment["GatewayJwt__MetadataAddress"] = tokens.MetadataAddress;
+        startInfo.Environment["Authentication__Jwt__MetadataAddress"] = tokens.MetadataAddress;
+        startInfo.Environment["EdgeTrust__Key"] = EdgeInFront.Key;
         startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
+using AgentCore.Gateway.TestSupport;
 
 namespace AgentCore.Gateway.Bench.Realtime;
 
@@ -28,7 +29,14 @@ internal sealed class Subscriber : IDisposable
     {
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
-        await socket.ConnectAsync(new Uri($"ws://{server.Authority}/ws/agents/{agent}"), CancellationToken.None);
+        var address = new Uri($"ws://{server.Authority}/ws/agents/{agent}");
+        foreach (var (name, value) in EdgeInFront.SignedHeaders("GET", address))
+        {
+            // Realtime answers only what the Edge signed; the benchmark stands in for the Edge.
+            socket.Options.SetRequestHeader(name, value);
+        }
+
+        await socket.ConnectAsync(address, CancellationToken.None);
         if (subscribe)
         {
             await socket.SendAsync(SubscribeRequest, WebSocketMessageType.Text, true, CancellationToken.None);

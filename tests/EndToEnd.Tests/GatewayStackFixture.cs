@@ -35,7 +35,7 @@ public sealed class GatewayStackFixture : IAsyncLifetime
     }
 
     /// <summary>An HttpClient addressed to the Edge, the stack's only public endpoint.</summary>
-    public HttpClient CreateEdgeClient() => App.CreateHttpClient(ServiceNames.Edge);
+    public HttpClient CreateEdgeClient() => App.CreateHttpClient(ServiceNames.Edge, "http");
 
     /// <summary>The Edge's address, for clients that bring their own connection (WebSocket, Server-Sent Events).</summary>
     public Uri EdgeAddress => App.GetEndpoint(ServiceNames.Edge, "http");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using AgentCore.Gateway.Authentication.EdgeTrust;
@@ -49,11 +48,16 @@ public sealed class AgentRuntimeFixture : IAsyncLifetime
         runtime.StartServer();
     }
 
-    /// <summary>A client whose requests carry the Edge's signature for <paramref name="tenant"/> (none when null).</summary>
+    /// <summary>
+    /// A client whose requests carry the Edge's signature for <paramref name="tenant"/> (none when null), or, without
+    /// <paramref name="throughEdge"/>, the tenant's headers unsigned, as a caller around the Edge would send them.
+    /// </summary>
     public HttpClient CreateClient(string? tenant = "acme", bool throughEdge = true)
     {
-        var client = runtime!.CreateDefaultClient(runtime.ClientOptions.BaseAddress, new EdgeSigningHandler(tenant, throughEdge));
-        return client;
+        var caller = tenant is null ? null : new EdgeCaller(tenant, "agentcore-service", "alice", "agents.read agents.write");
+        return throughEdge
+            ? runtime!.CreateDefaultClient(runtime.ClientOptions.BaseAddress, new EdgeSigningHandler(TrustKeyBytes, TimeProvider.System, caller))
+            : runtime!.CreateDefaultClient(runtime.ClientOptions.BaseAddress, new UnsignedCallerHandler(caller));
     }
 
     public async ValueTask DisposeAsync()
@@ -74,32 +78,21 @@ public sealed class AgentRuntimeFixture : IAsyncLifetime
             await postgres.DisposeAsync();
         }
     }
+}
 
-    private sealed class EdgeSigningHandler(string? tenant, bool sign) : DelegatingHandler
+/// <summary>Sends the trusted headers of <paramref name="caller"/> without a signature.</summary>
+internal sealed class UnsignedCallerHandler(EdgeCaller? caller) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        if (caller is not null)
         {
-            var requestId = Guid.NewGuid().ToString("D");
-            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            var caller = tenant is null ? null : new EdgeCaller(tenant, "agentcore-service", "alice", "agents.read agents.write");
-            request.Headers.Add(GatewayHeaders.RequestId, requestId);
-            if (caller is not null)
-            {
-                request.Headers.Add(GatewayHeaders.TenantId, caller.TenantId);
-                request.Headers.Add(GatewayHeaders.ClientId, caller.ClientId);
-                request.Headers.Add(GatewayHeaders.Subject, caller.Subject);
-                request.Headers.Add(GatewayHeaders.Scopes, caller.Scopes);
-            }
-
-            if (sign)
-            {
-                request.Headers.Add(GatewayHeaders.Timestamp, timestamp.ToString(CultureInfo.InvariantCulture));
-                request.Headers.Add(
-                    GatewayHeaders.Signature,
-                    EdgeSignature.Compute(TrustKeyBytes, request.Method.Method, request.RequestUri!.AbsolutePath, requestId, timestamp, caller));
-            }
-
-            return base.SendAsync(request, cancellationToken);
+            request.Headers.Add(GatewayHeaders.TenantId, caller.TenantId);
+            request.Headers.Add(GatewayHeaders.ClientId, caller.ClientId);
+            request.Headers.Add(GatewayHeaders.Subject, caller.Subject);
+            request.Headers.Add(GatewayHeaders.Scopes, caller.Scopes);
         }
+
+        return base.SendAsync(request, cancellationToken);
     }
 }

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Hosting;
 namespace AgentCore.Gateway.Edge.Tests;
 
 /// <summary>
-/// A backend on loopback protected by the real ServiceDefaults trust middleware: it answers only requests the Edge
+/// A backend on loopback protected by the real Gateway.Authentication trust middleware: it answers only requests the Edge
 /// signed, and echoes the caller the Edge vouched for.
 /// </summary>
 internal sealed class EchoBackend(string trustKey) : IAsyncDisposable
@@ -49,6 +49,7 @@ internal sealed class EchoBackend(string trustKey) : IAsyncDisposable
                 ["authorization"] = context.Request.Headers.Authorization.ToString(),
                 ["api_key"] = context.Request.Headers[ApiKeys.Header].ToString(),
                 ["request_id"] = context.Request.Headers[GatewayHeaders.RequestId].ToString(),
+                ["query"] = context.Request.QueryString.Value,
                 ["body_length"] = body.Length,
             });
         });

@@ -35,6 +35,11 @@ public class EdgeFixture : IAsyncLifetime
     /// <summary>The shortest time between key downloads for unknown kids.</summary>
     protected virtual TimeSpan UnknownKeyRefreshInterval => TimeSpan.FromMinutes(30);
 
+    /// <summary>Settings a derived fixture adds to the Edge's.</summary>
+    protected virtual void Configure(IWebHostBuilder web)
+    {
+    }
+
     public async ValueTask InitializeAsync()
     {
         redis = await RedisServer.StartAsync();
@@ -54,6 +59,7 @@ public class EdgeFixture : IAsyncLifetime
             foreach (var cluster in Clusters)
             {
                 web.UseSetting($"ReverseProxy:Clusters:{cluster}:Destinations:primary:Address", backend.Address);
+                web.UseSetting($"ReverseProxy:Clusters:{cluster}:Destinations:primary:Health", backend.Address);
             }
 
             web.UseSetting("ReverseProxy:Routes:slow:ClusterId", "agentruntime");
@@ -62,6 +68,7 @@ public class EdgeFixture : IAsyncLifetime
             web.UseSetting("ReverseProxy:Routes:empty:ClusterId", "empty");
             web.UseSetting("ReverseProxy:Routes:empty:Match:Path", "/empty/{**rest}");
             web.UseSetting("ReverseProxy:Clusters:empty:LoadBalancingPolicy", "RoundRobin");
+            Configure(web);
         });
         edge.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
         edge.StartServer();

@@ -7,8 +7,9 @@ using AgentCore.Gateway.Contracts;
 namespace AgentCore.Gateway.Edge.Tests;
 
 /// <summary>
-/// Browsers cannot set headers on a WebSocket or an EventSource, so those two may carry the access token in the
-/// query; every other request must use a header, so a token in a URL is never accepted where it need not be.
+/// Browsers cannot set headers on a WebSocket or an EventSource, so those two routes may carry the access token in
+/// the query; every other request must use a header, so a token in a URL is never accepted where it need not be. Which
+/// routes those are is the routes' own setting, never what a request says about itself.
 /// </summary>
 public sealed class QueryTokenTests(EdgeFixture edge) : IClassFixture<EdgeFixture>
 {
@@ -67,6 +68,40 @@ public sealed class QueryTokenTests(EdgeFixture edge) : IClassFixture<EdgeFixtur
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
         await Envelope.AssertAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.AuthenticationFailed);
+    }
+
+    [Fact]
+    public async Task A_query_token_travels_on_as_an_authorization_header_and_leaves_the_url()
+    {
+        var token = edge.ValidToken();
+        using var client = edge.CreateClient();
+
+        using var response = await client.SendAsync(EventStreamRequest($"{StreamPath}&access_token={token}&types=task.completed"), TestContext.Current.CancellationToken);
+
+        var echo = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal("Bearer " + token, echo.GetProperty("authorization").GetString());
+        Assert.Equal("?agent_id=agent-1&types=task.completed", echo.GetProperty("query").GetString());
+    }
+
+    [Fact]
+    public async Task A_rest_read_that_says_it_wants_an_event_stream_does_not_accept_a_query_token()
+    {
+        using var client = edge.CreateClient();
+
+        using var response = await client.SendAsync(EventStreamRequest($"/api/v1/agents/agent-1/tasks/task-1?access_token={edge.ValidToken()}"), TestContext.Current.CancellationToken);
+
+        await Envelope.AssertAsync(response, HttpStatusCode.Unauthorized, ErrorCodes.AuthenticationFailed);
+    }
+
+    [Fact]
+    public async Task A_rest_read_that_asks_for_a_websocket_upgrade_does_not_accept_a_query_token()
+    {
+        var (status, response) = await RawHttp.SendAsync(
+            edge.BaseAddress,
+            $"GET /api/v1/agents/agent-1/tasks/task-1?access_token={edge.ValidToken()} HTTP/1.1\nHost: {edge.BaseAddress.Authority}\n"
+            + "Connection: Upgrade\nUpgrade: websocket\nSec-WebSocket-Version: 13\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\n\n");
+
+        Assert.True(status == (int)HttpStatusCode.Unauthorized, response);
     }
 
     private static HttpRequestMessage EventStreamRequest(string pathAndQuery)

@@ -88,6 +88,7 @@ public sealed class IdentityService(
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        builder.UseEdgeInFront();
         builder.UseSetting("ConnectionStrings:" + ServiceNames.IdentityDatabase, databaseConnectionString);
         builder.UseSetting("ConnectionStrings:" + ServiceNames.Redis, redisConnectionString);
         builder.UseSetting(GatewayTokens.IssuerConfigurationKey, IdentityServerFixture.Issuer);

@@ -112,6 +112,40 @@ public sealed class PublicApiContractTests(IdentityServerFixture fixture)
     }
 
     [Fact]
+    public async Task Revocation_answers_are_the_documented_ones()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var service = await fixture.CreateService(new Dictionary<string, string?>());
+        using var own = service.CreateClient();
+        var admin = await AccessTokenAsync(await AdminTokenAsync(own));
+        var notAdmin = await AccessTokenAsync(await ServiceTokenAsync(own));
+        const string SignOut = "/api/v1/auth/subjects/{subject}/sign-out";
+        const string Disable = "/api/v1/auth/clients/{client_id}/disable";
+        const string Enable = "/api/v1/auth/clients/{client_id}/enable";
+
+        using var signedOut = await own.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/subjects/someone/sign-out", admin), cancellationToken);
+        await MatchesAsync("post", SignOut, signedOut, HttpStatusCode.OK);
+        using var tooLong = await own.SendAsync(Request(HttpMethod.Post, $"/api/v1/auth/subjects/{new string('s', 201)}/sign-out", admin), cancellationToken);
+        await MatchesAsync("post", SignOut, tooLong, HttpStatusCode.UnprocessableEntity);
+        using var forbidden = await own.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/subjects/someone/sign-out", notAdmin), cancellationToken);
+        await MatchesAsync("post", SignOut, forbidden, HttpStatusCode.Forbidden);
+        using var anonymous = await own.PostAsync("/api/v1/auth/subjects/someone/sign-out", null, cancellationToken);
+        await MatchesAsync("post", SignOut, anonymous, HttpStatusCode.Unauthorized);
+
+        using var disabled = await own.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/clients/agentcore-cli/disable", admin), cancellationToken);
+        await MatchesAsync("post", Disable, disabled, HttpStatusCode.OK);
+        using var unknown = await own.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/clients/nobody/disable", admin), cancellationToken);
+        await MatchesAsync("post", Disable, unknown, HttpStatusCode.NotFound);
+        using var enabled = await own.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/clients/agentcore-cli/enable", admin), cancellationToken);
+        await MatchesAsync("post", Enable, enabled, HttpStatusCode.NoContent);
+
+        using var unknownUser = await own.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/users/nobody/disable", admin), cancellationToken);
+        await MatchesAsync("post", "/api/v1/auth/users/{user_id}/disable", unknownUser, HttpStatusCode.NotFound);
+        using var enabledUser = await own.SendAsync(Request(HttpMethod.Post, "/api/v1/auth/users/nobody/enable", admin), cancellationToken);
+        await MatchesAsync("post", "/api/v1/auth/users/{user_id}/enable", enabledUser, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task The_documented_api_key_request_is_the_one_the_endpoint_binds_with_its_limits_and_default()
     {
         var cancellationToken = TestContext.Current.CancellationToken;

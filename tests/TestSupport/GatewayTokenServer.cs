@@ -15,8 +15,8 @@ namespace AgentCore.Gateway.TestSupport;
 
 /// <summary>
 /// Stands in for Identity in service tests and benchmarks: a discovery document and JWKS on a free loopback port, and
-/// RS256 <c>at+jwt</c> access tokens (RFC 9068) signed with the key it publishes. Point a backend at it with
-/// <c>GatewayJwt:MetadataAddress</c> (the Edge: <c>Authentication:Jwt:MetadataAddress</c>) = <see cref="MetadataAddress"/>
+/// RS256 <c>at+jwt</c> access tokens (RFC 9068) signed with the key it publishes. Point a service at it with
+/// <c>Authentication:Jwt:MetadataAddress</c> = <see cref="MetadataAddress"/>
 /// and <c>Gateway:Issuer</c> = <see cref="Issuer"/>. For tests of token validation it also mints tokens piece by
 /// piece (<see cref="Header"/>, <see cref="Payload"/>, <see cref="Sign"/>), so that every way a forger or a bug might
 /// get a token wrong can be built.
@@ -136,6 +136,20 @@ public sealed class GatewayTokenServer : IAsyncDisposable
         var signature = (key ?? signingKey).SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return input + "." + Base64Url.EncodeToString(signature);
     }
+
+    /// <summary>
+    /// A token of exactly these header and payload JSON texts, as a forger would write them (escapes such as a lone
+    /// <c>\ud800</c> kept as written), signed by the published key, so that only their content can make it fail.
+    /// </summary>
+    public string SignRaw(string headerJson, string payloadJson)
+    {
+        var input = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(headerJson)) + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payloadJson));
+        var signature = signingKey.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return input + "." + Base64Url.EncodeToString(signature);
+    }
+
+    /// <inheritdoc cref="SignRaw(string, string)"/>
+    public string SignRaw(string headerJson, JsonObject payload) => SignRaw(headerJson, payload.ToJsonString());
 
     /// <summary>A JWKS document with the public halves of <paramref name="keys"/>.</summary>
     public static JsonObject Jwks(params (string KeyId, RSA Key)[] keys)

@@ -149,6 +149,9 @@ namespace AgentCore.Gateway.Identity.Storage.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("FailedLoginCount")
                         .HasColumnType("integer");
 

@@ -35,7 +35,7 @@ internal sealed class AuditService : WebApplicationFactory<Program>
             ["AuditIngestion:RetryDelay"] = "00:00:00.250",
             ["AuditIngestion:ClaimInterval"] = "00:00:00.500",
             ["Gateway:Issuer"] = GatewayTokenServer.Issuer,
-            ["GatewayJwt:MetadataAddress"] = "http://127.0.0.1:9/.well-known/openid-configuration",
+            ["Authentication:Jwt:MetadataAddress"] = "http://127.0.0.1:9/.well-known/openid-configuration",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
@@ -60,6 +60,7 @@ internal sealed class AuditService : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.UseEdgeInFront();
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -8,13 +8,16 @@ using AgentCore.Gateway.Audit.Tests.Infrastructure;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.TestSupport;
 using AgentCore.Gateway.TestSupport.OpenApi;
+using CsCheck;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace AgentCore.Gateway.Audit.Tests.Query;
 
 public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClassFixture<AuditInfrastructure>, IAsyncLifetime
 {
     private const string Events = "/api/v1/audit/events";
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
     private GatewayTokenServer tokens = null!;
     private AuditService service = null!;
 
@@ -23,7 +26,7 @@ public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClass
         tokens = await GatewayTokenServer.StartAsync();
         service = new AuditService(infrastructure, await infrastructure.ResetAsync(), new Dictionary<string, string?>
         {
-            ["GatewayJwt:MetadataAddress"] = tokens.MetadataAddress,
+            ["Authentication:Jwt:MetadataAddress"] = tokens.MetadataAddress,
         });
         await service.StartAsync(TestContext.Current.CancellationToken);
     }
@@ -225,6 +228,66 @@ public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClass
         await service.Services.GetRequiredService<AuditWriter>().WriteAsync(records, [], cancellationToken);
     }
 
+    [Fact]
+    public async Task A_call_around_the_edge_gets_401_with_the_envelope_even_with_a_valid_token()
+    {
+        using var client = ClientWith(tokens.CreateClientToken("agentcore-admin", GatewayScopes.AuditRead));
+        client.DefaultRequestHeaders.Add(EdgeInFront.AroundTheEdgeHeader, "1");
+
+        using var response = await client.GetAsync(new Uri(Events, UriKind.Relative), TestContext.Current.CancellationToken);
+
+        var error = await ErrorOfAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal("The request did not come through the gateway.", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_revoked_token_is_refused_within_the_bound()
+    {
+        var token = tokens.CreateClientToken("audit-reader-" + Guid.NewGuid().ToString("N"), GatewayScopes.AuditRead);
+        using var client = ClientWith(token);
+        using (var before = await client.GetAsync(new Uri(Events, UriKind.Relative), TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        var jti = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(token.Split('.')[1])).RootElement.GetProperty("jti").GetString()!;
+        var now = DateTimeOffset.UtcNow;
+        var json = TokenRevocations.Serialize(new TokenRevocation(TokenRevocationKinds.Token, jti, now.ToUnixTimeSeconds(), now.AddHours(1).ToUnixTimeSeconds()));
+        await infrastructure.RedisClient.GetDatabase().SortedSetAddAsync(TokenRevocations.SetKey, json, now.AddHours(1).ToUnixTimeSeconds());
+        await infrastructure.RedisClient.GetSubscriber().PublishAsync(RedisChannel.Literal(TokenRevocations.Channel), json);
+
+        var deadline = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            using var response = await client.GetAsync(new Uri(Events, UriKind.Relative), TestContext.Current.CancellationToken);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                var error = await ErrorOfAsync(response, HttpStatusCode.Unauthorized);
+                Assert.Equal("The token has been revoked.", error.GetProperty("message").GetString());
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "The revoked token still read the audit trail after 5 s.");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task Generated_hostile_credentials_get_401_with_the_envelope_never_a_500()
+    {
+        using var client = service.CreateClient();
+
+        await HostileCredentials.AuthorizationHeaders(tokens).SampleAsync(async lines =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, Events);
+            request.Headers.TryAddWithoutValidation("Authorization", lines);
+            using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{response.StatusCode} for [{string.Join(" | ", lines)}]");
+            await ErrorOfAsync(response, HttpStatusCode.Unauthorized);
+        }, iter: 150);
+    }
+
     private HttpClient ClientWith(string accessToken)
     {
         var client = service.CreateClient();
@@ -257,4 +320,13 @@ public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClass
         [property: System.Text.Json.Serialization.JsonPropertyName("id")] Guid Id,
         [property: System.Text.Json.Serialization.JsonPropertyName("timestamp")] DateTimeOffset Timestamp,
         [property: System.Text.Json.Serialization.JsonPropertyName("actor")] AuditActor Actor);
+
+    private static async Task<JsonElement> ErrorOfAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("error");
+        Assert.Equal(ErrorCodes.AuthenticationFailed, error.GetProperty("code").GetString());
+        Assert.True(Guid.TryParse(error.GetProperty("request_id").GetString(), out _));
+        return error;
+    }
 }

@@ -45,8 +45,21 @@ internal sealed class AgentSocket : IAsyncDisposable
     public static async Task<HttpResponseMessage> HandshakeAsync(Uri baseAddress, string agentId, string? bearer, string? queryToken = null, string? origin = null)
     {
         using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        using var request = HandshakeRequest(agentId, bearer, queryToken);
+
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>The HTTP/1.1 upgrade request of a WebSocket handshake on <c>/ws/agents/{agent_id}</c>.</summary>
+    public static HttpRequestMessage HandshakeRequest(string agentId, string? bearer, string? queryToken = null)
+    {
         var path = $"/ws/agents/{agentId}" + (queryToken is null ? string.Empty : $"?access_token={queryToken}");
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Connection.Add("Upgrade");
         request.Headers.Upgrade.Add(new ProductHeaderValue("websocket"));
         request.Headers.Add("Sec-WebSocket-Version", "13");
@@ -56,12 +69,7 @@ internal sealed class AgentSocket : IAsyncDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         }
 
-        if (origin is not null)
-        {
-            request.Headers.Add("Origin", origin);
-        }
-
-        return await client.SendAsync(request, TestContext.Current.CancellationToken);
+        return request;
     }
 
     public Task SendTextAsync(string text) =>

@@ -43,7 +43,7 @@ public sealed class RealtimeFixture : IAsyncLifetime
         {
             [$"ConnectionStrings:{ServiceNames.Redis}"] = redis!.ConnectionString,
             [GatewayTokens.IssuerConfigurationKey] = GatewayTokenServer.Issuer,
-            ["GatewayJwt:MetadataAddress"] = tokens!.MetadataAddress,
+            ["Authentication:Jwt:MetadataAddress"] = tokens!.MetadataAddress,
             ["Realtime:EventStream:ReadBlockTimeout"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Realtime:WebSockets:AllowedOrigins:0"] = "https://app.agentcore.test",
@@ -65,6 +65,15 @@ public sealed class RealtimeFixture : IAsyncLifetime
             DateTimeOffset.UtcNow,
             System.Text.Json.JsonSerializer.SerializeToElement(data ?? new { task_id = Guid.NewGuid() }),
             Guid.NewGuid().ToString()));
+
+    /// <summary>Announces a revocation as Identity does: into the sorted set and on the channel (<see cref="TokenRevocations"/>).</summary>
+    internal async Task AnnounceRevocationAsync(string kind, string value)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var json = TokenRevocations.Serialize(new TokenRevocation(kind, value, now.ToUnixTimeSeconds(), now.AddHours(1).ToUnixTimeSeconds()));
+        await Redis.GetDatabase().SortedSetAddAsync(TokenRevocations.SetKey, json, now.AddHours(1).ToUnixTimeSeconds());
+        await Redis.GetSubscriber().PublishAsync(RedisChannel.Literal(TokenRevocations.Channel), json);
+    }
 
     public async ValueTask DisposeAsync()
     {

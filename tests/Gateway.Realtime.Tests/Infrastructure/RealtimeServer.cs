@@ -1,4 +1,5 @@
 using System.Net;
+using AgentCore.Gateway.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -36,6 +37,7 @@ internal sealed class RealtimeServer : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.UseEdgeInFront();
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

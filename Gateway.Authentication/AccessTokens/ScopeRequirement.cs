@@ -1,11 +1,9 @@
-using AgentCore.Gateway.Authentication.AccessTokens;
-using AgentCore.Gateway.Edge.Authentication;
 using Microsoft.AspNetCore.Authorization;
 
-namespace AgentCore.Gateway.Edge.Authorization;
+namespace AgentCore.Gateway.Authentication.AccessTokens;
 
 /// <summary>Every one of <see cref="Scopes"/> must be granted to the caller.</summary>
-internal sealed class ScopeRequirement(IReadOnlyList<string> scopes)
+public sealed class ScopeRequirement(IReadOnlyList<string> scopes)
     : AuthorizationHandler<ScopeRequirement>, IAuthorizationRequirement
 {
     public IReadOnlyList<string> Scopes { get; } = scopes;
@@ -19,4 +17,11 @@ internal sealed class ScopeRequirement(IReadOnlyList<string> scopes)
 
         return Task.CompletedTask;
     }
+}
+
+public static class ScopePolicyExtensions
+{
+    /// <summary>Requires an authenticated gateway caller granted every one of <paramref name="scopes"/>.</summary>
+    public static AuthorizationPolicyBuilder RequireScopes(this AuthorizationPolicyBuilder policy, params string[] scopes) =>
+        policy.RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(scopes));
 }

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Realtime.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AgentCore.Gateway.Realtime.Tests;
+
+/// <summary>
+/// Open connections live no longer than their token: when Identity revokes it (announced through Redis) or it
+/// expires, the WebSocket closes with 4401 or 4001, the event stream ends with <c>event: error</c>, and the hub
+/// connection is told and aborted, each within the 5-second bound of a revocation.
+/// </summary>
+[Collection(RealtimeGroup.Name)]
+public sealed class TokenEndTests(RealtimeFixture fixture)
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task A_websocket_closes_with_4401_token_revoked_when_its_token_is_revoked()
+    {
+        await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:WebSockets:HeartbeatInterval"] = "01:00:00" });
+        var tenant = Ids.Tenant();
+        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, Ids.Agent(), fixture.Tokens.CreateToken(tenant));
+        await socket.SubscribeAsync(AgentEventTypes.TaskCompleted);
+
+        await fixture.AnnounceRevocationAsync(TokenRevocationKinds.Subject, "user-" + tenant);
+
+        var closed = await socket.ReceiveAsync(Bound);
+        Assert.Equal((WebSocketCloseStatus)4401, closed.CloseStatus);
+        Assert.Equal("token revoked", closed.CloseReason);
+    }
+
+    [Fact]
+    public async Task An_event_stream_ends_with_an_error_event_when_its_token_is_revoked()
+    {
+        await using var server = fixture.StartRealtime();
+        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
+        await using var stream = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={agent}", fixture.Tokens.CreateToken(tenant));
+
+        await fixture.AnnounceRevocationAsync(TokenRevocationKinds.Subject, "user-" + tenant);
+
+        var error = await stream.ReadEventAsync(Bound);
+        Assert.Equal("error", error.Event);
+        var data = JsonDocument.Parse(error.Data!).RootElement;
+        Assert.Equal(ErrorCodes.AuthenticationFailed, data.GetProperty("code").GetString());
+        Assert.Equal("token revoked", data.GetProperty("message").GetString());
+        await Assert.ThrowsAsync<EndOfStreamException>(() => stream.ReadAsync(Bound));
+    }
+
+    [Fact]
+    public async Task An_event_stream_ends_with_an_error_event_when_its_token_expires()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:ServerSentEvents:HeartbeatInterval"] = "01:00:00" }, time);
+        var expires = DateTimeOffset.UtcNow.AddMinutes(10);
+        await using var stream = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={Ids.Agent()}", fixture.Tokens.CreateToken(Ids.Tenant(), expires: expires));
+
+        time.Advance(TimeSpan.FromMinutes(11));
+
+        var error = await stream.ReadEventAsync();
+        Assert.Equal("error", error.Event);
+        Assert.Equal("token expired", JsonDocument.Parse(error.Data!).RootElement.GetProperty("message").GetString());
+        await Assert.ThrowsAsync<EndOfStreamException>(() => stream.ReadAsync());
+    }
+
+    [Fact]
+    public async Task A_hub_connection_is_told_and_aborted_when_its_token_is_revoked()
+    {
+        await using var server = fixture.StartRealtime();
+        var tenant = Ids.Tenant();
+        var token = fixture.Tokens.CreateToken(tenant);
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "/hubs/agents"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .Build();
+        var told = Channel.CreateUnbounded<JsonElement>();
+        var closed = new TaskCompletionSource();
+        connection.On<JsonElement>("error", error => told.Writer.TryWrite(error));
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await connection.StartAsync(TestContext.Current.CancellationToken);
+
+        await fixture.AnnounceRevocationAsync(TokenRevocationKinds.Subject, "user-" + tenant);
+
+        await closed.Task.WaitAsync(Bound, TestContext.Current.CancellationToken);
+        Assert.True(told.Reader.TryRead(out var error), "The hub did not say why it closed the connection.");
+        Assert.Equal("token revoked", error.GetProperty("message").GetString());
+        Assert.Equal(HubConnectionState.Disconnected, connection.State);
+    }
+
+    [Fact]
+    public async Task A_revoked_token_cannot_open_a_new_connection()
+    {
+        await using var server = fixture.StartRealtime();
+        var tenant = Ids.Tenant();
+        var token = fixture.Tokens.CreateToken(tenant);
+        await using (var before = await AgentSocket.ConnectAsync(server.BaseAddress, Ids.Agent(), token))
+        {
+            Assert.Equal(WebSocketState.Open, before.State);
+        }
+
+        await fixture.AnnounceRevocationAsync(TokenRevocationKinds.Subject, "user-" + tenant);
+
+        using var client = server.CreateHttpClient();
+        var deadline = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            using var stream = await SseStream.RequestAsync(client, $"?agent_id={Ids.Agent()}", token);
+            if (stream.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                var error = (await stream.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("error");
+                Assert.Equal("The token has been revoked.", error.GetProperty("message").GetString());
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Still {stream.StatusCode} after 5 s.");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        using var handshake = await AgentSocket.HandshakeAsync(server.BaseAddress, Ids.Agent(), token);
+        Assert.Equal(HttpStatusCode.Unauthorized, handshake.StatusCode);
+    }
+}
