@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.TestSupport;
 
 namespace AgentCore.Gateway.Edge.Tests;
 
@@ -82,7 +83,7 @@ public sealed class ValidationTests(EdgeFixture edge) : IClassFixture<EdgeFixtur
     [InlineData("/api/v1/agents/agent-1\\..\\tasks")]
     public async Task Traversal_and_encoded_paths_are_refused(string target)
     {
-        var (status, response) = await RawHttp.SendAsync(edge.BaseAddress, $"GET {target} HTTP/1.1\nHost: localhost\nConnection: close\n\n");
+        var (status, response) = await RawHttp.SendAsync(edge.BaseAddress, $"GET {target} HTTP/1.1\nHost: localhost\nConnection: close\n\n", TestContext.Current.CancellationToken);
         Assert.Equal(400, status);
         Assert.Contains(ErrorCodes.InvalidRequest, response, StringComparison.Ordinal);
     }
@@ -92,7 +93,8 @@ public sealed class ValidationTests(EdgeFixture edge) : IClassFixture<EdgeFixtur
     {
         var (status, _) = await RawHttp.SendAsync(
             edge.BaseAddress,
-            $"POST {TasksPath} HTTP/1.1\nHost: localhost\nContent-Type: application/json\nContent-Length: 4\nTransfer-Encoding: chunked\nConnection: close\n\n2\n{{}}\n0\n\n");
+            $"POST {TasksPath} HTTP/1.1\nHost: localhost\nContent-Type: application/json\nContent-Length: 4\nTransfer-Encoding: chunked\nConnection: close\n\n2\n{{}}\n0\n\n",
+            TestContext.Current.CancellationToken);
         Assert.Equal(400, status);
     }
 
