@@ -6,6 +6,7 @@ builder.AddAuditTrail();
 builder.AddRealtimeAuthentication();
 builder.AddRealtimeTelemetry();
 builder.AddEventStreaming();
+builder.AddConnectionLimits();
 builder.AddAgentWebSockets();
 builder.AddAgentEventStream();
 builder.AddAgentHub();
@@ -13,6 +14,7 @@ builder.AddAgentHub();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseInputValidation();
 app.UseRealtimeAuthentication();
 app.MapDefaultEndpoints();
 app.MapAgentWebSockets();
