@@ -16,6 +16,7 @@ builder.AddAuditQuery();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseInputValidation();
 app.MapDefaultEndpoints();
 app.MapAuditQuery();
 

@@ -33,6 +33,7 @@ app.UseEdgeSecurityHeaders();
 app.UseRequestIdValidation();
 app.UseServiceDefaults();
 app.UseRequestFramingValidation();
+app.UseInputValidation();
 app.UseEdgeCors();
 app.UseRouting();
 app.UseEdgeTimeouts();

@@ -30,6 +30,7 @@ builder.AddApiKeys();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseInputValidation();
 app.UseEdgeForwarding();
 app.UseTokenApi();
 app.UseTokenRateLimits();

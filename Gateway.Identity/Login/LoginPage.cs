@@ -73,14 +73,8 @@ internal static class LoginPage
         identity.AddClaim(new Claim(GatewayClaims.Subject, user.Id));
         identity.AddClaim(new Claim(ClaimTypes.Name, user.UserName));
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-        return Results.LocalRedirect(LocalOrRoot(returnUrl));
+        return Results.LocalRedirect(ReturnUrl.LocalOrRoot(returnUrl));
     }
-
-    /// <summary>The return URL when it stays on this site, else the root: the login never redirects elsewhere.</summary>
-    public static string LocalOrRoot(string? url) =>
-        url is not null && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
-            ? url
-            : "/";
 
     /// <summary>The page, with an error above the form when a sign-in failed.</summary>
     public static IResult Render(HttpContext context, string? returnUrl, string? error, int status = StatusCodes.Status200OK)

@@ -12,6 +12,7 @@ builder.AddTaskWorker();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseInputValidation();
 app.UseEdgeTrust();
 app.MapDefaultEndpoints();
 app.MapAgentTasks();
