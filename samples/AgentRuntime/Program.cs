@@ -1,3 +1,4 @@
+using AgentCore.Samples.AgentRuntime.Agents;
 using AgentCore.Samples.AgentRuntime.Storage;
 using AgentCore.Samples.AgentRuntime.Tasks;
 using AgentCore.Samples.AgentRuntime.Worker;
@@ -6,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddAgentRuntimeStorage();
+builder.AddAgentDirectory();
 builder.AddEdgeTrust();
 builder.AddTaskWorker();
 
