@@ -49,12 +49,12 @@ internal static class LoginPage
 
         var userName = form["username"].ToString();
         var returnUrl = form["returnUrl"].ToString();
-        var (result, user) = await users.AuthenticateAsync(userName, form["password"].ToString(), context.RequestAborted);
+        var (result, user) = await users.AuthenticateAsync(userName, form["password"].ToString(), context.Connection.RemoteIpAddress, context.RequestAborted);
         if (result != LoginResult.Succeeded)
         {
             var (reason, message, status) = result switch
             {
-                LoginResult.LockedOut => ("locked_out", "The account is locked after too many failed logins. Try again later.", StatusCodes.Status401Unauthorized),
+                LoginResult.Throttled => ("throttled", "The user name or password is incorrect.", StatusCodes.Status401Unauthorized),
                 LoginResult.DirectoryUnavailable => ("directory_unavailable", "Your organisation's directory is not answering. Try again in a moment.", StatusCodes.Status503ServiceUnavailable),
                 _ => ("invalid_credentials", "The user name or password is incorrect.", StatusCodes.Status401Unauthorized),
             };

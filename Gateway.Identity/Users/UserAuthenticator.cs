@@ -1,3 +1,4 @@
+using System.Net;
 using AgentCore.Gateway.Identity.Directories;
 using AgentCore.Gateway.Identity.Storage;
 using Microsoft.AspNetCore.Identity;
@@ -11,7 +12,12 @@ internal enum LoginResult
 {
     Succeeded,
     InvalidCredentials,
-    LockedOut,
+
+    /// <summary>
+    /// Not tried: this account name is being slowed down for this source, or the account is suspended after too many
+    /// failures from everywhere. Callers answer it exactly like <see cref="InvalidCredentials"/>.
+    /// </summary>
+    Throttled,
 
     /// <summary>
     /// The user's directory cannot decide now (no answer in time, or misconfigured): nothing is known about the password.
@@ -20,34 +26,53 @@ internal enum LoginResult
 }
 
 /// <summary>
-/// Checks passwords and applies lockout, for the password grant and the login page alike. An unknown user name and a
-/// wrong password give the same answer, so that the caller learns nothing about which accounts exist. User names that end
-/// in a configured directory's domain are checked by that directory instead.
+/// Checks passwords and applies the sign-in throttle, for the password grant and the login page alike. An unknown user
+/// name, a wrong password and a throttled try give the same answer after the same work (a password hash is always
+/// verified, against a dummy when there is nothing real to verify), so that the caller learns nothing about which
+/// accounts exist. User names that end in a configured directory's domain are checked by that directory instead.
 /// </summary>
 internal sealed class UserAuthenticator(
     DirectorySignIn directories,
+    SignInThrottle throttle,
     IdentityStoreDbContext db,
     IPasswordHasher<UserAccount> hasher,
     IOptions<LockoutOptions> lockout,
     TimeProvider time)
 {
-    public async Task<(LoginResult Result, UserAccount? User)> AuthenticateAsync(string userName, string password, CancellationToken cancellationToken)
+    private static readonly UserAccount Nobody = new() { Id = string.Empty, UserName = string.Empty, TenantId = string.Empty };
+    private static string? dummyHash;
+
+    /// <param name="userName">The name as typed.</param>
+    /// <param name="password">The password as typed.</param>
+    /// <param name="source">The caller's address: failures are counted per name and source.</param>
+    /// <param name="cancellationToken">Cancels the database work.</param>
+    public async Task<(LoginResult Result, UserAccount? User)> AuthenticateAsync(string userName, string password, IPAddress? source, CancellationToken cancellationToken)
     {
-        if (directories.Find(userName) is { } route)
+        if (!await throttle.TryBeginAsync(userName, source))
         {
-            return await directories.AuthenticateAsync(route, password, cancellationToken);
+            VerifyAgainstDummy(password);
+            return (LoginResult.Throttled, null);
         }
 
+        var (result, user) = directories.Find(userName) is { } route
+            ? await directories.AuthenticateAsync(route, password, cancellationToken)
+            : await AuthenticateLocalAsync(userName, password, cancellationToken);
+        if (result == LoginResult.Succeeded)
+        {
+            await throttle.SucceededAsync(userName, source);
+        }
+
+        return (result, user);
+    }
+
+    private async Task<(LoginResult Result, UserAccount? User)> AuthenticateLocalAsync(string userName, string password, CancellationToken cancellationToken)
+    {
         var user = await db.Users.SingleOrDefaultAsync(account => account.UserName == userName, cancellationToken);
-        if (user?.PasswordHash is null)
-        {
-            return (LoginResult.InvalidCredentials, null);
-        }
-
         var now = time.GetUtcNow();
-        if (IsLockedOut(user, now))
+        if (user?.PasswordHash is null || IsLockedOut(user, now))
         {
-            return (LoginResult.LockedOut, user);
+            VerifyAgainstDummy(password);
+            return (user is null || user.PasswordHash is null ? LoginResult.InvalidCredentials : LoginResult.Throttled, user);
         }
 
         var verification = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
@@ -61,7 +86,7 @@ internal sealed class UserAuthenticator(
             }
 
             await SaveAsync(user, cancellationToken);
-            return (user.LockedOutUntil > now ? LoginResult.LockedOut : LoginResult.InvalidCredentials, user);
+            return (LoginResult.InvalidCredentials, user);
         }
 
         if (verification == PasswordVerificationResult.SuccessRehashNeeded)
@@ -73,6 +98,13 @@ internal sealed class UserAuthenticator(
         user.LockedOutUntil = null;
         await SaveAsync(user, cancellationToken);
         return (LoginResult.Succeeded, user);
+    }
+
+    /// <summary>The work of a real verification, for answers that must take as long as one.</summary>
+    private void VerifyAgainstDummy(string password)
+    {
+        dummyHash ??= hasher.HashPassword(Nobody, Guid.NewGuid().ToString("N"));
+        hasher.VerifyHashedPassword(Nobody, dummyHash, password);
     }
 
     /// <summary>The user behind a token's subject, when the account still exists and is not locked out.</summary>
