@@ -38,8 +38,8 @@ app.UseEdgeCors();
 app.UseRouting();
 app.UseEdgeTimeouts();
 app.UseAuthentication();
-app.UseEdgeRateLimiting();
 app.UseAuthorization();
+app.UseEdgeRateLimiting();
 app.UseJsonBodyValidation();
 
 app.MapDefaultEndpoints();
