@@ -33,13 +33,13 @@ app.UseEdgeSecurityHeaders();
 app.UseRequestIdValidation();
 app.UseServiceDefaults();
 app.UseRequestFramingValidation();
-app.UseInputValidation();
 app.UseEdgeCors();
 app.UseRouting();
 app.UseEdgeTimeouts();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseEdgeRateLimiting();
+app.UseInputValidation();
 app.UseJsonBodyValidation();
 
 app.MapDefaultEndpoints();

@@ -12,7 +12,6 @@ set -euo pipefail
 
 ROUNDS=${1:-40}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 WORK=$(mktemp -d /tmp/agentcore-enumeration-bench.XXXXXX)
 PIDS=()
 
@@ -23,31 +22,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-as_postgres() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups "$@"; else "$@"; fi; }
+source "$ROOT/bench/lib/local-servers.sh"
 wait_http() { for _ in $(seq 1 240); do curl -fsS -o /dev/null "$1" && return 0; sleep 0.5; done; echo "not up: $1" >&2; return 1; }
 
-REDIS_PORT=$(free_port); PG_PORT=$(free_port); IDENTITY_PORT=$(free_port); EDGE_PORT=$(free_port)
+IDENTITY_PORT=$(free_port); EDGE_PORT=$(free_port)
 EDGE="http://127.0.0.1:$EDGE_PORT"
 TRUST_KEY="bench-only-edge-trust-key-0123456789abcdefghijkl"
-export PGPASSWORD=bench-only
-PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAq)
 
 echo "building Gateway.Identity and Gateway.Edge (Release)..." >&2
 dotnet build "$ROOT/Gateway.Identity" -c Release -v q -nologo >/dev/null
 dotnet build "$ROOT/Gateway.Edge" -c Release -v q -nologo >/dev/null
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
-PIDS+=($!)
-chmod 755 "$WORK"
-mkdir -p "$WORK/pg"
-echo "$PGPASSWORD" >"$WORK/pg/pwfile"
-[ "$(id -u)" = 0 ] && chown -R postgres: "$WORK/pg"
-as_postgres "$PG_BIN/initdb" -D "$WORK/pg/data" -U postgres --auth=scram-sha-256 --pwfile="$WORK/pg/pwfile" --no-sync >/dev/null
-as_postgres "$PG_BIN/postgres" -D "$WORK/pg/data" -p "$PG_PORT" -c listen_addresses=127.0.0.1 -c unix_socket_directories= >"$WORK/pg.log" 2>&1 &
-PIDS+=($!)
-until "${PSQL[@]}" -d postgres -c 'SELECT 1' >/dev/null 2>&1; do sleep 0.2; done
-"${PSQL[@]}" -d postgres -c 'CREATE DATABASE identitydb'
+start_redis
+start_postgres identitydb
 
 # The content root (appsettings with the development seed, the Edge's routes) is each build's output directory.
 (cd "$ROOT/Gateway.Identity/bin/Release/net10.0" && exec env \
