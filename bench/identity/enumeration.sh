@@ -23,7 +23,7 @@ cleanup() {
 trap cleanup EXIT
 
 source "$ROOT/bench/lib/local-servers.sh"
-wait_http() { for _ in $(seq 1 240); do curl -fsS -o /dev/null "$1" && return 0; sleep 0.5; done; echo "not up: $1" >&2; return 1; }
+wait_http() { for _ in $(seq 1 240); do curl -fs -o /dev/null "$1" && return 0; sleep 0.5; done; echo "not up: $1" >&2; return 1; }
 
 IDENTITY_PORT=$(free_port); EDGE_PORT=$(free_port)
 EDGE="http://127.0.0.1:$EDGE_PORT"
