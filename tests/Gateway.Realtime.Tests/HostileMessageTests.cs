@@ -4,6 +4,8 @@ using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Realtime.Tests.Infrastructure;
 using AgentCore.Gateway.TestSupport;
 using CsCheck;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace AgentCore.Gateway.Realtime.Tests;
 
@@ -54,6 +56,25 @@ public sealed class HostileMessageTests(RealtimeFixture fixture)
 
         await socket.SubscribeAsync(AgentEventTypes.TaskCompleted);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, await socket.CloseAndAwaitAnswerAsync());
+    }
+
+    [Fact]
+    public async Task Hostile_hub_arguments_get_a_hub_error_and_the_connection_lives_on()
+    {
+        await using var server = fixture.StartRealtime();
+        var (tenant, agent) = await fixture.NewAgentAsync();
+        await using var connection = server.ConnectHub(fixture.Tokens.CreateToken(tenant));
+        await connection.StartAsync(TestContext.Current.CancellationToken);
+        var hostile = Gen.OneOf(HostileInput.ControlText, HostileInput.Overlong);
+
+        await Gen.Select(hostile, Gen.Bool).SampleAsync(async (text, asAgent) =>
+        {
+            string[] types = asAgent ? [AgentEventTypes.TaskCompleted] : [text];
+            await Assert.ThrowsAsync<HubException>(() =>
+                connection.InvokeAsync<string[]>("Subscribe", asAgent ? text : agent, types, TestContext.Current.CancellationToken));
+        }, iter: 40, threads: 1);
+
+        Assert.Equal([AgentEventTypes.TaskCompleted], await connection.InvokeAsync<string[]>("Subscribe", agent, new[] { AgentEventTypes.TaskCompleted }, TestContext.Current.CancellationToken));
     }
 
     [Fact]
