@@ -48,13 +48,16 @@ internal sealed class UserAuthenticator(
     /// <param name="cancellationToken">Cancels the database work.</param>
     public async Task<(LoginResult Result, UserAccount? User)> AuthenticateAsync(string userName, string password, IPAddress? source, CancellationToken cancellationToken)
     {
+        var route = directories.Find(userName);
         if (!await throttle.TryBeginAsync(userName, source))
         {
+            // The same reads and hashing as a real try, so that a wait cannot be told apart by its answer's timing.
+            var known = route is null ? await FindByNameAsync(userName, cancellationToken) : null;
             VerifyAgainstDummy(password);
-            return (LoginResult.Throttled, null);
+            return (LoginResult.Throttled, known);
         }
 
-        var (result, user) = directories.Find(userName) is { } route
+        var (result, user) = route is not null
             ? await directories.AuthenticateAsync(route, password, cancellationToken)
             : await AuthenticateLocalAsync(userName, password, cancellationToken);
         if (result == LoginResult.Succeeded)
@@ -65,9 +68,12 @@ internal sealed class UserAuthenticator(
         return (result, user);
     }
 
+    private Task<UserAccount?> FindByNameAsync(string userName, CancellationToken cancellationToken) =>
+        db.Users.SingleOrDefaultAsync(account => account.UserName == userName, cancellationToken);
+
     private async Task<(LoginResult Result, UserAccount? User)> AuthenticateLocalAsync(string userName, string password, CancellationToken cancellationToken)
     {
-        var user = await db.Users.SingleOrDefaultAsync(account => account.UserName == userName, cancellationToken);
+        var user = await FindByNameAsync(userName, cancellationToken);
         var now = time.GetUtcNow();
         if (user?.PasswordHash is null || IsLockedOut(user, now))
         {

@@ -7,10 +7,10 @@
 # The three kinds are interleaved, round after round, and their medians compared: the check passes when the slowest
 # median is within 20 % of the fastest. Everything it started is stopped on exit.
 #
-# Usage: flock /tmp/bench.lock bench/identity/enumeration.sh [ROUNDS=40]
+# Usage: flock /tmp/bench.lock bench/identity/enumeration.sh [ROUNDS=100]
 set -euo pipefail
 
-ROUNDS=${1:-40}
+ROUNDS=${1:-100}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/agentcore-enumeration-bench.XXXXXX)
 PIDS=()
