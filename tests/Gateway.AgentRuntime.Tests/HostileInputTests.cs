@@ -62,7 +62,7 @@ public sealed class HostileInputTests(AgentRuntimeFixture runtime) : IClassFixtu
     {
         using var client = runtime.CreateClient();
 
-        await Gen.OneOf(HostileInput.ControlText.Select(text => text.Replace('\0', '\u0001')), HostileInput.Overlong.Select(text => text[..2_000])).SampleAsync(async agentId =>
+        await Gen.OneOf(HostileInput.ControlText.Select(text => text.Replace('\0', '\u0001')), HostileInput.Overlong.Select(text => text[..Math.Min(text.Length, 2_000)])).SampleAsync(async agentId =>
         {
             using var response = await client.GetAsync(new Uri($"/api/v1/agents/{HostileInput.QueryEscape(agentId)}/tasks/{Guid.NewGuid()}", UriKind.Relative), TestContext.Current.CancellationToken);
             await AssertRefusedAsync(response, HostileInput.JsonString(agentId), HttpStatusCode.BadRequest, HttpStatusCode.NotFound);
