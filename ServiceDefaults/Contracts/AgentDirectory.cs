@@ -2,8 +2,8 @@ namespace AgentCore.Gateway.Contracts;
 
 /// <summary>
 /// Which tenant owns which agent, as a Redis hash (field: agent id, value: tenant id). The agents' owner (the
-/// AgentRuntime) writes every agent it has, and each new one as it creates it; Realtime only reads it, and refuses a
-/// subscription to any agent the hash does not give to the caller's tenant.
+/// AgentRuntime) writes its agents; Realtime only reads it, and refuses a subscription to any agent the hash does not
+/// give to the caller's tenant.
 /// </summary>
 public static class AgentDirectory
 {
