@@ -1,6 +1,7 @@
 using AgentCore.Gateway.AppHost.Infrastructure;
 using AgentCore.Gateway.Contracts;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
 
 namespace AgentCore.Gateway.AppHost;
 
@@ -15,6 +16,9 @@ internal static class GatewayServices
     /// </summary>
     public const string ManagementEndpoint = "management";
 
+    /// <summary>The setting that moves the Edge to another port (tests run their stacks on free ones).</summary>
+    private const string EdgePortSetting = "Edge:Port";
+
     /// <summary>The spec's setting for the Edge's default per-minute rate limit.</summary>
     private const string RequestsPerMinuteSetting = "RATE_LIMIT_REQUESTS_PER_MINUTE";
 
@@ -24,8 +28,16 @@ internal static class GatewayServices
     /// </summary>
     public static void AddGatewayServices(this IDistributedApplicationBuilder builder, GatewayInfrastructure infrastructure)
     {
+        // Not proxied by the orchestrator: clients connect to the Edge itself, so it sees their real addresses (per-address
+        // limits and the audit trail depend on them), where behind the proxy every client would be 127.0.0.1.
+        var edgePort = builder.Configuration.GetValue(EdgePortSetting, EdgePort);
         var edge = builder.AddProject<Projects.Gateway_Edge>(ServiceNames.Edge)
-            .WithEndpoint("http", endpoint => endpoint.Port = EdgePort)
+            .WithEndpoint("http", endpoint =>
+            {
+                endpoint.Port = edgePort;
+                endpoint.TargetPort = edgePort;
+                endpoint.IsProxied = false;
+            })
             .WithExternalHttpEndpoints()
             .WithManagementEndpoint();
         var issuer = ReferenceExpression.Create($"{edge.GetEndpoint("http")}/");

@@ -18,6 +18,7 @@ builder.AddAuditQuery();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseInputValidation();
 app.UseEdgeTrust();
 app.MapDefaultEndpoints();
 app.MapAuditQuery();

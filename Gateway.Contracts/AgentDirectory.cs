@@ -1,9 +1,9 @@
 namespace AgentCore.Gateway.Contracts;
 
 /// <summary>
-/// Which tenant owns which agent, as a Redis hash (field: agent id, value: tenant id). The AgentRuntime may write an
-/// agent when it creates it; Realtime also records every agent it sees on the agent-events stream (first writer wins),
-/// and refuses subscriptions to an agent the hash assigns to another tenant.
+/// Which tenant owns which agent, as a Redis hash (field: agent id, value: tenant id). The agents' owner (the
+/// AgentRuntime) writes its agents; Realtime only reads it, and refuses a subscription to any agent the hash does not
+/// give to the caller's tenant.
 /// </summary>
 public static class AgentDirectory
 {

@@ -40,8 +40,9 @@ app.UseEdgeCors();
 app.UseRouting();
 app.UseEdgeTimeouts();
 app.UseAuthentication();
-app.UseEdgeRateLimiting();
 app.UseAuthorization();
+app.UseEdgeRateLimiting();
+app.UseInputValidation();
 app.UseJsonBodyValidation();
 
 app.MapDefaultEndpoints();

@@ -32,6 +32,7 @@ builder.AddApiKeys();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseInputValidation();
 app.UseEdgeForwarding();
 app.UseTokenApi();
 app.UseTokenRateLimits();

@@ -9,6 +9,7 @@ builder.AddAuditTrail();
 builder.AddRealtimeAuthentication();
 builder.AddRealtimeTelemetry();
 builder.AddEventStreaming();
+builder.AddConnectionLimits();
 builder.AddAgentWebSockets();
 builder.AddAgentEventStream();
 builder.AddAgentHub();
@@ -16,6 +17,7 @@ builder.AddAgentHub();
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseInputValidation();
 app.UseEdgeTrust();
 app.UseRealtimeAuthentication();
 app.MapDefaultEndpoints();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AgentCore.Gateway.Audit.Storage;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Errors;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -194,7 +195,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
         {
             return (await writer.WriteAsync(records, deadLetters, cancellationToken).ConfigureAwait(false), deadLetters.Count);
         }
-        catch (Npgsql.PostgresException exception) when (IsCausedByTheData(exception) && (records.Count > 0 || deadLetters.Count > 0))
+        catch (Npgsql.PostgresException exception) when (DatabaseErrors.IsCausedByContent(exception) && (records.Count > 0 || deadLetters.Count > 0))
         {
             if (records.Count <= 1)
             {
@@ -218,12 +219,6 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
             return (first.Stored + second.Stored, first.DeadLettered + second.DeadLettered);
         }
     }
-
-    /// <summary>Data exceptions, integrity violations and size limits (SQLSTATE classes 22, 23, 54) fail the same way on every retry.</summary>
-    private static bool IsCausedByTheData(Npgsql.PostgresException exception) =>
-        exception.SqlState.StartsWith("22", StringComparison.Ordinal)
-        || exception.SqlState.StartsWith("23", StringComparison.Ordinal)
-        || exception.SqlState.StartsWith("54", StringComparison.Ordinal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused a batch of {Count} audit events for its content ({SqlState}); splitting it to find the event")]
     private static partial void LogSplitting(ILogger logger, string sqlState, int count);

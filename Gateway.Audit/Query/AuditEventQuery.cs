@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgentCore.Gateway.ServiceDefaults.Input;
 using Microsoft.AspNetCore.Http;
 
 namespace AgentCore.Gateway.Audit.Query;
@@ -18,9 +19,22 @@ internal sealed record AuditEventQuery(
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
+    /// <summary>The longest text filter: longer than any tenant, type, client id, subject or outcome the trail stores.</summary>
+    public const int MaxFilterLength = 256;
+
+    private static readonly string[] TextFilters = ["tenant_id", "type", "client_id", "subject", "outcome"];
+
     /// <summary>The query, or a message saying which parameter is wrong.</summary>
     public static (AuditEventQuery? Query, string? Error) Parse(IQueryCollection query)
     {
+        foreach (var filter in TextFilters)
+        {
+            if (Single(query, filter) is { } text && InputText.FindNameProblem(text, MaxFilterLength) is { } problem)
+            {
+                return (null, $"'{filter}' {problem}.");
+            }
+        }
+
         if (!TryTime(query, "from", out var from) || !TryTime(query, "to", out var to))
         {
             return (null, "'from' and 'to' must be ISO 8601 timestamps with an offset, such as 2026-01-31T12:00:00Z.");

@@ -59,7 +59,7 @@ internal static partial class AuditEventsEndpoint
                 new AuditEventPage(events, last is null ? null : new AuditCursor(last.Timestamp, last.Id).Encode()),
                 SerializerOptions);
         }
-        catch (Npgsql.NpgsqlException exception)
+        catch (Npgsql.NpgsqlException exception) when (!DatabaseErrors.IsCausedByContent(exception))
         {
             LogDatabaseUnavailable(loggers.CreateLogger(typeof(AuditEventsEndpoint)), exception);
             return ErrorResponses.Result(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, "The audit store is unavailable; retry shortly.");

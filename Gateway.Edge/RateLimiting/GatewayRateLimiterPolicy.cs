@@ -61,13 +61,14 @@ internal sealed class GatewayRateLimiterPolicy(
 
     private static string Partition(RateLimitOptions limit, HttpContext context)
     {
-        if (limit.PartitionBy.Count == 1)
+        var dimensions = limit.Dimensions;
+        if (dimensions.Count == 1)
         {
-            return Segment(limit.PartitionBy[0], context) + "|";
+            return Segment(dimensions[0], context) + "|";
         }
 
         var partition = new StringBuilder();
-        foreach (var dimension in limit.PartitionBy)
+        foreach (var dimension in dimensions)
         {
             partition.Append(Segment(dimension, context)).Append('|');
         }
@@ -88,13 +89,35 @@ internal sealed class GatewayRateLimiterPolicy(
         var user = context.User;
         var authenticated = user.Identity?.IsAuthenticated == true;
         var caller = (user.Identity as GatewayIdentity)?.Caller;
+        var tenant = caller?.TenantId ?? user.FindFirst(GatewayClaims.TenantId)?.Value;
+        var client = caller?.ClientId ?? user.FindFirst(GatewayClaims.ClientId)?.Value;
+        var subject = caller?.Subject ?? user.FindFirst(GatewayClaims.Subject)?.Value;
         return dimension switch
         {
-            PartitionDimension.Client when authenticated => "client:" + (caller?.ClientId ?? user.FindFirst(GatewayClaims.ClientId)?.Value),
-            PartitionDimension.Tenant when authenticated => "tenant:" + (caller?.TenantId ?? user.FindFirst(GatewayClaims.TenantId)?.Value),
+            PartitionDimension.Caller when authenticated => CallerSegment(context, client, subject, tenant),
+            PartitionDimension.Client when authenticated => "client:" + client,
+            PartitionDimension.Tenant when authenticated && !string.IsNullOrEmpty(tenant) => "tenant:" + tenant,
+
+            // A caller bound to no tenant (a platform administrator) is a tenant of its own.
+            PartitionDimension.Tenant when authenticated => CallerSegment(context, client, subject, tenant),
             PartitionDimension.ApiKey when context.Request.Headers[ApiKeys.Header] is [{ Length: > 0 } key] => "key:" + ApiKeys.Hash(key),
             PartitionDimension.Route => "route:" + (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId ?? context.Request.Path.Value),
             _ => "address:" + context.Connection.RemoteIpAddress,
         };
+    }
+
+    /// <summary>
+    /// Who is calling, as finely as the credential tells: an API key by its hash; a user (a subject that is not the
+    /// client itself) by tenant and subject, so that every user of a shared public client has a quota of their own; a
+    /// client-credentials caller by its client.
+    /// </summary>
+    private static string CallerSegment(HttpContext context, string? client, string? subject, string? tenant)
+    {
+        if (context.Request.Headers[ApiKeys.Header] is [{ Length: > 0 } key])
+        {
+            return "key:" + ApiKeys.Hash(key);
+        }
+
+        return subject is null || subject == client ? "client:" + client : "user:" + tenant + "|" + subject;
     }
 }

@@ -20,7 +20,9 @@ internal static class RateLimitingExtensions
                 if (int.TryParse(configuration[RequestsPerMinuteSetting], out var perMinute)
                     && options.Policies.TryGetValue(options.DefaultPolicy, out var defaults))
                 {
-                    foreach (var quota in defaults.Limits.Where(limit => limit.Algorithm == RateLimitAlgorithm.SlidingWindow && limit.Window == TimeSpan.FromMinutes(1)))
+                    // The spec's quota is per caller: a tenant-wide ceiling above it keeps its own number.
+                    foreach (var quota in defaults.Limits.Where(limit => limit.Algorithm == RateLimitAlgorithm.SlidingWindow
+                        && limit.Window == TimeSpan.FromMinutes(1) && !limit.Dimensions.Contains(PartitionDimension.Tenant)))
                     {
                         quota.PermitLimit = perMinute;
                     }

@@ -80,10 +80,16 @@ internal sealed class RateLimitOptions
     public RateLimitAlgorithm Algorithm { get; set; } = RateLimitAlgorithm.SlidingWindow;
 
     /// <summary>
-    /// What the limit counts per: any of <c>Client</c>, <c>ApiKey</c>, <c>Tenant</c>, <c>SourceAddress</c>, <c>Route</c>.
-    /// An anonymous caller is counted by source address wherever a client, key or tenant is asked for. Default: <c>Client</c>.
+    /// What the limit counts per: any of <c>Caller</c> (a user by tenant and subject, a client-credentials caller by
+    /// client, an API key by key), <c>Client</c>, <c>ApiKey</c>, <c>Tenant</c>, <c>SourceAddress</c>, <c>Route</c>. An
+    /// anonymous caller is counted by source address wherever a caller, client, key or tenant is asked for, and a caller
+    /// bound to no tenant counts as a tenant of its own. Default (when empty): <c>Caller</c>.
     /// </summary>
-    public List<PartitionDimension> PartitionBy { get; set; } = [PartitionDimension.Client];
+    /// <remarks>Empty by default: configuration binding adds to a list it finds filled, so a default here would be kept.</remarks>
+    public List<PartitionDimension> PartitionBy { get; set; } = [];
+
+    /// <summary><see cref="PartitionBy"/>, or its default.</summary>
+    public IReadOnlyList<PartitionDimension> Dimensions => PartitionBy.Count > 0 ? PartitionBy : [PartitionDimension.Caller];
 
     /// <summary>Sliding window: requests admitted per <see cref="Window"/>. Token bucket: the bucket's capacity (the burst). Default: 1,000.</summary>
     public int PermitLimit { get; set; } = 1_000;
@@ -133,11 +139,6 @@ internal sealed class RateLimitOptions
             yield return "TokensPerPeriod must be at least 1 and ReplenishmentPeriod positive.";
         }
 
-        if (PartitionBy.Count == 0)
-        {
-            yield return "PartitionBy must name at least one dimension.";
-        }
-
         if (LeaseDuration <= TimeSpan.Zero)
         {
             yield return "LeaseDuration must be positive.";
@@ -156,6 +157,8 @@ internal enum RateLimitAlgorithm
 
 internal enum PartitionDimension
 {
+    /// <summary>A user by tenant and subject, a client-credentials caller by client, an API key by key.</summary>
+    Caller,
     Client,
     ApiKey,
     Tenant,

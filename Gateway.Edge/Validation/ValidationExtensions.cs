@@ -2,8 +2,17 @@ namespace AgentCore.Gateway.Edge.Validation;
 
 internal static class ValidationExtensions
 {
+    /// <summary>Kestrel's switch that makes it refuse HTTP/1 lines ended by a bare LF, which it otherwise accepts.</summary>
+    private const string RefuseBareLineFeedsSwitch = "Microsoft.AspNetCore.Server.Kestrel.DisableHttp1LineFeedTerminators";
+
+    /// <summary>
+    /// The validation options, and Kestrel told to refuse bare-LF line endings with 400 (a proxy in front that reads
+    /// them differently could otherwise smuggle a request past the Edge). The switch is process-wide and is read when
+    /// the server starts.
+    /// </summary>
     public static IHostApplicationBuilder AddEdgeRequestValidation(this IHostApplicationBuilder builder)
     {
+        AppContext.SetSwitch(RefuseBareLineFeedsSwitch, true);
         builder.AddValidatedOptions<RequestValidationOptions>(RequestValidationOptions.SectionName);
         return builder;
     }

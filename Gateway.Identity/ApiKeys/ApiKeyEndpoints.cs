@@ -5,6 +5,7 @@ using AgentCore.Gateway.Identity.Auditing;
 using AgentCore.Gateway.Identity.Authorization;
 using AgentCore.Gateway.Identity.Storage;
 using AgentCore.Gateway.ServiceDefaults.Errors;
+using AgentCore.Gateway.ServiceDefaults.Input;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -40,6 +41,9 @@ internal static class ApiKeyEndpoints
 {
     public const string Path = "/api/v1/auth/api-keys";
 
+    private const int MaxNameLength = 200;
+    private const int MaxTenantIdLength = 64;
+
     /// <summary>
     /// The scopes an API key may carry: those of the agents API, whose backend trusts the caller the Edge vouches for.
     /// Realtime and Audit accept only bearer tokens, so a key with their scopes would pass the Edge and then fail.
@@ -68,12 +72,13 @@ internal static class ApiKeyEndpoints
         TimeProvider time)
     {
         var errors = new Dictionary<string, object?>();
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
+        if (string.IsNullOrWhiteSpace(request.Name) || InputText.FindNameProblem(request.Name, MaxNameLength) is not null)
         {
-            errors["name"] = "Required, at most 200 characters.";
+            errors["name"] = $"Required, at most {MaxNameLength} characters, no control characters.";
         }
 
-        if (string.IsNullOrWhiteSpace(request.TenantId) || !await db.Tenants.AnyAsync(tenant => tenant.Id == request.TenantId, context.RequestAborted))
+        if (string.IsNullOrWhiteSpace(request.TenantId) || InputText.FindNameProblem(request.TenantId, MaxTenantIdLength) is not null
+            || !await db.Tenants.AnyAsync(tenant => tenant.Id == request.TenantId, context.RequestAborted))
         {
             errors["tenant_id"] = "Required, and must name an existing tenant.";
         }

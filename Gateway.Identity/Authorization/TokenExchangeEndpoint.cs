@@ -45,11 +45,11 @@ internal static class TokenExchangeEndpoint
 
         if (request.IsPasswordGrantType())
         {
-            var (result, user) = await users.AuthenticateAsync(request.Username ?? string.Empty, request.Password ?? string.Empty, cancellationToken);
+            var (result, user) = await users.AuthenticateAsync(
+                request.Username ?? string.Empty, request.Password ?? string.Empty, context.Connection.RemoteIpAddress, cancellationToken);
             return result switch
             {
                 LoginResult.Succeeded => SignIn(GatewayIdentities.ForUser(user!, request.GetScopes())),
-                LoginResult.LockedOut => Refuse(Errors.InvalidGrant, "The account is locked after too many failed logins; try again later."),
                 LoginResult.DirectoryUnavailable => Refuse(Errors.TemporarilyUnavailable, "Sign-in through the user's directory is unavailable right now; try again later."),
                 _ => Refuse(Errors.InvalidGrant, "The user name or password is incorrect."),
             };

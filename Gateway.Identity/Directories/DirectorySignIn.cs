@@ -66,7 +66,7 @@ internal sealed partial class DirectorySignIn(
                 LogUnknownTenant(route.Name, directory.TenantId);
                 return Refused(route, LoginResult.DirectoryUnavailable, "unknown_tenant");
             case ExternalSignInFailure.LockedOut:
-                return Refused(route, LoginResult.LockedOut, "locked_out", user);
+                return Refused(route, LoginResult.Throttled, "locked_out", user);
         }
 
         LogSignedIn(route.Name, user!.Id, roles.Count);

@@ -21,7 +21,7 @@ internal static partial class FederationEndpoints
     private const string Prefix = "/connect/federation/";
 
     public static string StartPath(string provider, string? returnUrl) =>
-        QueryHelpers.AddQueryString(Prefix + provider, "returnUrl", LoginPage.LocalOrRoot(returnUrl));
+        QueryHelpers.AddQueryString(Prefix + provider, "returnUrl", ReturnUrl.LocalOrRoot(returnUrl));
 
     public static string CallbackPath(string provider) => Prefix + provider + "/callback";
 
@@ -56,7 +56,7 @@ internal static partial class FederationEndpoints
                 [OpenIddictClientAspNetCoreConstants.Properties.ProviderName] = provider,
             })
             {
-                RedirectUri = LoginPage.LocalOrRoot(returnUrl),
+                RedirectUri = ReturnUrl.LocalOrRoot(returnUrl),
             };
             await context.ChallengeAsync(OpenIddictClientAspNetCoreDefaults.AuthenticationScheme, properties);
             return Results.Empty;

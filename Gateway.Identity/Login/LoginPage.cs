@@ -49,12 +49,12 @@ internal static class LoginPage
 
         var userName = form["username"].ToString();
         var returnUrl = form["returnUrl"].ToString();
-        var (result, user) = await users.AuthenticateAsync(userName, form["password"].ToString(), context.RequestAborted);
+        var (result, user) = await users.AuthenticateAsync(userName, form["password"].ToString(), context.Connection.RemoteIpAddress, context.RequestAborted);
         if (result != LoginResult.Succeeded)
         {
             var (reason, message, status) = result switch
             {
-                LoginResult.LockedOut => ("locked_out", "The account is locked after too many failed logins. Try again later.", StatusCodes.Status401Unauthorized),
+                LoginResult.Throttled => ("throttled", "The user name or password is incorrect.", StatusCodes.Status401Unauthorized),
                 LoginResult.DirectoryUnavailable => ("directory_unavailable", "Your organisation's directory is not answering. Try again in a moment.", StatusCodes.Status503ServiceUnavailable),
                 _ => ("invalid_credentials", "The user name or password is incorrect.", StatusCodes.Status401Unauthorized),
             };
@@ -73,14 +73,8 @@ internal static class LoginPage
         identity.AddClaim(new Claim(GatewayClaims.Subject, user.Id));
         identity.AddClaim(new Claim(ClaimTypes.Name, user.UserName));
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-        return Results.LocalRedirect(LocalOrRoot(returnUrl));
+        return Results.LocalRedirect(ReturnUrl.LocalOrRoot(returnUrl));
     }
-
-    /// <summary>The return URL when it stays on this site, else the root: the login never redirects elsewhere.</summary>
-    public static string LocalOrRoot(string? url) =>
-        url is not null && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
-            ? url
-            : "/";
 
     /// <summary>The page, with an error above the form when a sign-in failed.</summary>
     public static IResult Render(HttpContext context, string? returnUrl, string? error, int status = StatusCodes.Status200OK)

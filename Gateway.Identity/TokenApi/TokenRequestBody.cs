@@ -69,8 +69,9 @@ internal sealed record TokenRequestBody(string? ClientId)
 
             return QueryString.Create(pairs).ToUriComponent().TrimStart('?');
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string the reader cannot decode (invalid UTF-8, a lone surrogate).
             return null;
         }
     }

@@ -1,3 +1,4 @@
+using System.Net;
 using AgentCore.Gateway.Identity.Directories;
 using AgentCore.Gateway.Identity.Storage;
 using Microsoft.AspNetCore.Identity;
@@ -11,7 +12,12 @@ internal enum LoginResult
 {
     Succeeded,
     InvalidCredentials,
-    LockedOut,
+
+    /// <summary>
+    /// Not tried: this account name is being slowed down for this source, or the account is suspended after too many
+    /// failures from everywhere. Callers answer it exactly like <see cref="InvalidCredentials"/>.
+    /// </summary>
+    Throttled,
 
     /// <summary>
     /// The user's directory cannot decide now (no answer in time, or misconfigured): nothing is known about the password.
@@ -20,35 +26,64 @@ internal enum LoginResult
 }
 
 /// <summary>
-/// Checks passwords and applies lockout, for the password grant and the login page alike. An unknown user name and a
-/// wrong password give the same answer, so that the caller learns nothing about which accounts exist. User names that end
-/// in a configured directory's domain are checked by that directory instead.
+/// Checks passwords and applies the sign-in throttle, for the password grant and the login page alike. An unknown user
+/// name, a wrong password and a throttled try give the same answer after the same work (a password hash is always
+/// verified, against a dummy when there is nothing real to verify), so that the caller learns nothing about which
+/// accounts exist. User names that end in a configured directory's domain are checked by that directory instead.
 /// </summary>
 internal sealed class UserAuthenticator(
     DirectorySignIn directories,
+    SignInThrottle throttle,
     IdentityStoreDbContext db,
     IPasswordHasher<UserAccount> hasher,
     IOptions<LockoutOptions> lockout,
     TimeProvider time)
 {
-    public async Task<(LoginResult Result, UserAccount? User)> AuthenticateAsync(string userName, string password, CancellationToken cancellationToken)
+    private static readonly UserAccount Nobody = new() { Id = string.Empty, UserName = string.Empty, TenantId = string.Empty };
+    private static string? dummyHash;
+
+    /// <param name="userName">The name as typed.</param>
+    /// <param name="password">The password as typed.</param>
+    /// <param name="source">The caller's address: failures are counted per name and source.</param>
+    /// <param name="cancellationToken">Cancels the database work.</param>
+    public async Task<(LoginResult Result, UserAccount? User)> AuthenticateAsync(string userName, string password, IPAddress? source, CancellationToken cancellationToken)
     {
-        if (directories.Find(userName) is { } route)
+        var route = directories.Find(userName);
+        if (!await throttle.TryBeginAsync(userName, source))
         {
-            var (result, account) = await directories.AuthenticateAsync(route, password, cancellationToken);
-            return account?.DisabledAt is null ? (result, account) : (LoginResult.InvalidCredentials, null);
+            // The same reads and hashing as a real try, so that a wait cannot be told apart by its answer's timing.
+            var known = route is null ? await FindByNameAsync(userName, cancellationToken) : null;
+            VerifyAgainstDummy(password);
+            return (LoginResult.Throttled, known);
         }
 
-        var user = await db.Users.SingleOrDefaultAsync(account => account.UserName == userName, cancellationToken);
-        if (user?.PasswordHash is null || user.DisabledAt is not null)
+        var (result, user) = route is not null
+            ? await directories.AuthenticateAsync(route, password, cancellationToken)
+            : await AuthenticateLocalAsync(userName, password, cancellationToken);
+        if (user?.DisabledAt is not null)
         {
             return (LoginResult.InvalidCredentials, null);
         }
 
-        var now = time.GetUtcNow();
-        if (IsLockedOut(user, now))
+        if (result == LoginResult.Succeeded)
         {
-            return (LoginResult.LockedOut, user);
+            await throttle.SucceededAsync(userName, source);
+        }
+
+        return (result, user);
+    }
+
+    private Task<UserAccount?> FindByNameAsync(string userName, CancellationToken cancellationToken) =>
+        db.Users.SingleOrDefaultAsync(account => account.UserName == userName, cancellationToken);
+
+    private async Task<(LoginResult Result, UserAccount? User)> AuthenticateLocalAsync(string userName, string password, CancellationToken cancellationToken)
+    {
+        var user = await FindByNameAsync(userName, cancellationToken);
+        var now = time.GetUtcNow();
+        if (user?.PasswordHash is null || user.DisabledAt is not null || IsLockedOut(user, now))
+        {
+            VerifyAgainstDummy(password);
+            return (user is null || user.PasswordHash is null || user.DisabledAt is not null ? LoginResult.InvalidCredentials : LoginResult.Throttled, user);
         }
 
         var verification = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
@@ -62,7 +97,7 @@ internal sealed class UserAuthenticator(
             }
 
             await SaveAsync(user, cancellationToken);
-            return (user.LockedOutUntil > now ? LoginResult.LockedOut : LoginResult.InvalidCredentials, user);
+            return (LoginResult.InvalidCredentials, user);
         }
 
         if (verification == PasswordVerificationResult.SuccessRehashNeeded)
@@ -74,6 +109,13 @@ internal sealed class UserAuthenticator(
         user.LockedOutUntil = null;
         await SaveAsync(user, cancellationToken);
         return (LoginResult.Succeeded, user);
+    }
+
+    /// <summary>The work of a real verification, for answers that must take as long as one.</summary>
+    private void VerifyAgainstDummy(string password)
+    {
+        dummyHash ??= hasher.HashPassword(Nobody, Guid.NewGuid().ToString("N"));
+        hasher.VerifyHashedPassword(Nobody, dummyHash, password);
     }
 
     /// <summary>The user behind a token's subject, when the account still exists and is neither disabled nor locked out.</summary>

@@ -1,5 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Claims;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Realtime.Authentication;
+using AgentCore.Gateway.Realtime.Limits;
 using AgentCore.Gateway.Realtime.Streaming;
 using AgentCore.Gateway.Realtime.Telemetry;
 using AgentCore.Gateway.Realtime.WebSockets;
@@ -13,7 +16,8 @@ namespace AgentCore.Gateway.Realtime.Hubs;
 /// <c>/hubs/agents</c>: the same events as the WebSocket endpoint for SignalR clients. Clients call
 /// <c>Subscribe(agentId, eventTypes)</c> and <c>Unsubscribe(agentId, eventTypes)</c>, and receive
 /// <c>event(id, agentEvent)</c>. When the token expires or is revoked the client receives <c>error({code, message})</c>
-/// and the connection is aborted.
+/// and the connection is aborted. A connection counts against the same limits as WebSockets and event streams: the
+/// caller's and the tenant's connection quota and this instance's connection limit.
 /// </summary>
 [Authorize(Policy = RealtimeAuthenticationExtensions.EventsReadPolicy)]
 internal sealed class AgentsHub(
@@ -21,6 +25,8 @@ internal sealed class AgentsHub(
     AgentTenants agents,
     ConnectionLifetimes lifetimes,
     IHubContext<AgentsHub> hub,
+    ConnectionQuota quota,
+    WebSocketConnectionLimit limit,
     ConnectionAudit audit,
     RealtimeMetrics metrics,
     IOptions<AgentWebSocketOptions> options,
@@ -28,11 +34,27 @@ internal sealed class AgentsHub(
 {
     private const string StartedKey = "started";
     private const string TokenKey = "token";
+    private const string LeaseKey = "lease";
 
-    public override Task OnConnectedAsync()
+    public override async Task OnConnectedAsync()
     {
+        var http = Context.GetHttpContext();
+        if (!limit.TryEnter())
+        {
+            Refuse(http, "connection_limit", "This instance has reached its connection limit; retry later.");
+        }
+
+        var (lease, refusal) = await quota.TryAcquireAsync(Context.User!.TenantId(), Context.User!.FindFirstValue(GatewayClaims.Subject) ?? string.Empty).ConfigureAwait(false);
+        if (lease is null)
+        {
+            limit.Exit();
+            Refuse(http, refusal == QuotaRefusal.Subject ? "connection_limit_subject" : "connection_limit_tenant",
+                "The caller or its tenant already holds as many realtime connections as allowed.");
+        }
+
+        Context.Items[LeaseKey] = lease;
         Context.Items[StartedKey] = time.GetTimestamp();
-        if (Context.GetHttpContext() is { } http)
+        if (http is not null)
         {
             audit.Connected(http, RealtimeTransports.SignalR, agentId: null);
         }
@@ -41,31 +63,42 @@ internal sealed class AgentsHub(
         var client = hub.Clients.Client(connection.ConnectionId);
         Context.Items[TokenKey] = lifetimes.Watch(Context.User!.AccessToken(), ended => _ = EndAsync(client, connection, ended));
         metrics.Connected(RealtimeTransports.SignalR);
-        return base.OnConnectedAsync();
+        await base.OnConnectedAsync().ConfigureAwait(false);
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception)
+    public override async Task OnDisconnectedAsync(Exception? exception)
     {
         subscriptions.RemoveConnection(Context.ConnectionId);
-        (Context.Items[TokenKey] as IDisposable)?.Dispose();
-        var started = Context.Items.TryGetValue(StartedKey, out var value) && value is long timestamp ? timestamp : time.GetTimestamp();
-        metrics.Disconnected(RealtimeTransports.SignalR, time.GetElapsedTime(started), exception is null ? "closed" : "error");
-        return base.OnDisconnectedAsync(exception);
+        if (Context.Items.TryGetValue(TokenKey, out var watch) && watch is IDisposable tokenWatch)
+        {
+            tokenWatch.Dispose();
+        }
+
+        if (Context.Items.TryGetValue(LeaseKey, out var value) && value is ConnectionLease lease)
+        {
+            // Only a connection that was admitted holds a lease and a place in the instance's limit.
+            limit.Exit();
+            await lease.DisposeAsync().ConfigureAwait(false);
+            var started = Context.Items.TryGetValue(StartedKey, out var stamp) && stamp is long timestamp ? timestamp : time.GetTimestamp();
+            metrics.Disconnected(RealtimeTransports.SignalR, time.GetElapsedTime(started), exception is null ? "closed" : "error");
+        }
+
+        await base.OnDisconnectedAsync(exception).ConfigureAwait(false);
     }
 
     /// <summary>Subscribes to event types of one agent of the caller's tenant; returns every type now subscribed for it.</summary>
     public async Task<string[]> Subscribe(string agentId, string[] eventTypes)
     {
         ArgumentNullException.ThrowIfNull(eventTypes);
-        if (eventTypes.FirstOrDefault(type => !AgentEventTypes.All.Contains(type)) is { } unknown)
+        if (eventTypes.FirstOrDefault(type => !AgentEventTypes.All.Contains(type)) is not null)
         {
-            throw new HubException($"Unknown event type '{unknown}'; expected one of {string.Join(", ", AgentEventTypes.All)}.");
+            throw new HubException($"Unknown event type; expected one of {string.Join(", ", AgentEventTypes.All)}.");
         }
 
         var tenantId = Context.User!.TenantId();
-        if (await agents.BelongsToAnotherTenantAsync(agentId, tenantId).ConfigureAwait(false))
+        if (await agents.FindTenantAsync(agentId).ConfigureAwait(false) != tenantId)
         {
-            throw new HubException("The agent does not belong to the caller's tenant.");
+            throw new HubException("No agent with this id belongs to the caller's tenant.");
         }
 
         return [.. subscriptions.Subscribe(Context, tenantId, agentId, eventTypes, options.Value.SendQueueCapacity).Order(StringComparer.Ordinal)];
@@ -95,4 +128,15 @@ internal sealed class AgentsHub(
     /// <summary>Unsubscribes event types of one agent; returns the types still subscribed for it.</summary>
     public string[] Unsubscribe(string agentId, string[] eventTypes) =>
         [.. subscriptions.Unsubscribe(Context.ConnectionId, agentId, eventTypes).Order(StringComparer.Ordinal)];
+
+    [DoesNotReturn]
+    private void Refuse(HttpContext? http, string reason, string message)
+    {
+        if (http is not null)
+        {
+            audit.Rejected(http, reason);
+        }
+
+        throw new HubException(message);
+    }
 }

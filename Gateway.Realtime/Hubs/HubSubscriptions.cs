@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using AgentCore.Gateway.Realtime.Limits;
 using AgentCore.Gateway.Realtime.Streaming;
 using AgentCore.Gateway.Realtime.Telemetry;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace AgentCore.Gateway.Realtime.Hubs;
 
@@ -14,13 +16,24 @@ internal sealed partial class HubSubscriptions(
     EventFanOut fanOut,
     IHubContext<AgentsHub> hub,
     RealtimeMetrics metrics,
+    IOptions<ConnectionLimitsOptions> limits,
     ILogger<HubSubscriptions> logger)
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, EventSubscription>> byConnection = new(StringComparer.Ordinal);
 
+    /// <remarks>
+    /// SignalR runs one connection's invocations one at a time, so the count of its agents cannot change between the
+    /// check of <see cref="ConnectionLimitsOptions.MaxAgentsPerHubConnection"/> and the subscription.
+    /// </remarks>
     public IReadOnlySet<string> Subscribe(HubCallerContext caller, string tenantId, string agentId, IEnumerable<string> eventTypes, int queueCapacity)
     {
         var subscriptions = byConnection.GetOrAdd(caller.ConnectionId, static _ => new(StringComparer.Ordinal));
+        var maximum = limits.Value.MaxAgentsPerHubConnection;
+        if (!subscriptions.ContainsKey(agentId) && subscriptions.Count >= maximum)
+        {
+            throw new HubException($"A connection may subscribe to at most {maximum} agents at once; unsubscribe from one first.");
+        }
+
         var subscription = subscriptions.GetOrAdd(agentId, agent =>
         {
             var created = new EventSubscription(tenantId, agent, eventTypes: [], queueCapacity);
@@ -31,10 +44,23 @@ internal sealed partial class HubSubscriptions(
         return subscription.Subscribe(eventTypes);
     }
 
-    public IReadOnlySet<string> Unsubscribe(string connectionId, string agentId, IEnumerable<string> eventTypes) =>
-        byConnection.TryGetValue(connectionId, out var subscriptions) && subscriptions.TryGetValue(agentId, out var subscription)
-            ? subscription.Unsubscribe(eventTypes)
-            : new HashSet<string>();
+    /// <summary>Removes event types; an agent left with none is dropped, and no longer counts against the connection's agents.</summary>
+    public IReadOnlySet<string> Unsubscribe(string connectionId, string agentId, IEnumerable<string> eventTypes)
+    {
+        if (!byConnection.TryGetValue(connectionId, out var subscriptions) || !subscriptions.TryGetValue(agentId, out var subscription))
+        {
+            return new HashSet<string>();
+        }
+
+        var remaining = subscription.Unsubscribe(eventTypes);
+        if (remaining.Count == 0 && subscriptions.TryRemove(agentId, out _))
+        {
+            fanOut.Remove(subscription);
+            subscription.Dispose();
+        }
+
+        return remaining;
+    }
 
     public void RemoveConnection(string connectionId)
     {

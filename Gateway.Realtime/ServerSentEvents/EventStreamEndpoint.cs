@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Realtime.Authentication;
+using AgentCore.Gateway.Realtime.Limits;
 using AgentCore.Gateway.Realtime.Streaming;
 using AgentCore.Gateway.Realtime.Telemetry;
 using AgentCore.Gateway.ServiceDefaults.Errors;
@@ -17,13 +18,14 @@ namespace AgentCore.Gateway.Realtime.ServerSentEvents;
 /// With <c>Last-Event-ID</c> it replays what the client missed from the stream, then goes live without gap or
 /// duplicate: it subscribes to live events first (they queue), replays, and then skips queued events the replay
 /// already sent, by id order. A malformed id, or one ahead of the stream, is refused with 400; when retention already
-/// trimmed events after the id, the stream starts with a <c>gap</c> event and replays what is left. When the caller's
-/// token expires or is revoked, the stream sends <c>event: error</c> (code <c>AUTHENTICATION_FAILED</c>) and ends.
+/// trimmed events after the id, or the id is further back than a replay may reach (by age or by count), the stream
+/// starts with a <c>gap</c> event saying why and replays what is left within those bounds. When the caller's token
+/// expires or is revoked, the stream sends <c>event: error</c> (code <c>AUTHENTICATION_FAILED</c>) and ends.
 /// </summary>
 internal sealed partial class EventStreamEndpoint(
     EventFanOut fanOut,
     EventReplay replay,
-    AgentTenants agents,
+    RealtimeAdmission admission,
     ConnectionLifetimes lifetimes,
     ConnectionAudit audit,
     RealtimeMetrics metrics,
@@ -61,16 +63,14 @@ internal sealed partial class EventStreamEndpoint(
             lastSeen = parsed;
         }
 
-        var tenantId = context.User.TenantId();
-        if (agentId is not null && await agents.BelongsToAnotherTenantAsync(agentId, tenantId).ConfigureAwait(false))
+        await using var lease = await admission.AdmitAsync(context, agentId).ConfigureAwait(false);
+        if (lease is null)
         {
-            audit.Rejected(context, "agent_of_another_tenant", agentId);
-            await ErrorResponses.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.AuthorizationDenied, "The agent does not belong to the caller's tenant.").ConfigureAwait(false);
             return;
         }
 
         var settings = options.Value;
-        var subscription = new EventSubscription(tenantId, agentId, types.Length > 0 ? types : null, settings.QueueCapacity);
+        var subscription = new EventSubscription(context.User.TenantId(), agentId, types.Length > 0 ? types : null, settings.QueueCapacity);
 
         // Live events queue from here on, before the replay reads the stream: that ordering is what leaves no gap.
         fanOut.Add(subscription);
@@ -119,14 +119,14 @@ internal sealed partial class EventStreamEndpoint(
             var retry = ((long)settings.RetryInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
             await WriteAsync(response, Encoding.UTF8.GetBytes($"retry: {retry}\n\n"), stop.Token).ConfigureAwait(false);
             var lastSent = lastSeen ?? StreamEventId.Zero;
-            if (lastSeen is { } after)
+            if (lastSeen is { } after && position is not null)
             {
-                if (position is { HasGap: true })
+                if (position.HasGap)
                 {
-                    await WriteAsync(response, GapEvent(after, position.OldestAvailable), stop.Token).ConfigureAwait(false);
+                    await WriteAsync(response, GapEvent(after, position), stop.Token).ConfigureAwait(false);
                 }
 
-                await foreach (var missed in replay.ReadAfterAsync(after, stop.Token).ConfigureAwait(false))
+                await foreach (var missed in replay.ReadAfterAsync(position.ReplayAfter, stop.Token).ConfigureAwait(false))
                 {
                     lastSent = missed.Id;
                     if (subscription.Accepts(missed))
@@ -231,13 +231,20 @@ internal sealed partial class EventStreamEndpoint(
         }
     }
 
-    private static byte[] GapEvent(StreamEventId lastSeen, string? oldestAvailable)
+    private static byte[] GapEvent(StreamEventId lastSeen, ReplayPosition position)
     {
         var data = JsonSerializer.Serialize(new Dictionary<string, string?>
         {
             ["last_event_id"] = lastSeen.ToString(),
-            ["oldest_available_id"] = oldestAvailable,
-            ["message"] = "Events after last_event_id were trimmed by retention; the replay that follows is incomplete.",
+            ["oldest_available_id"] = position.OldestAvailable,
+            ["replay_after_id"] = position.ReplayAfter.ToString(),
+            ["reason"] = position.GapReason,
+            ["message"] = position.GapReason switch
+            {
+                ReplayGapReasons.AgeLimit => "last_event_id is older than a replay may reach; only events after replay_after_id follow. Resynchronise.",
+                ReplayGapReasons.CountLimit => "Too many events followed last_event_id to replay; only the newest, after replay_after_id, follow. Resynchronise.",
+                _ => "Events after last_event_id were trimmed by retention; the replay that follows is incomplete.",
+            },
         });
         return Encoding.UTF8.GetBytes($"event: gap\ndata: {data}\n\n");
     }

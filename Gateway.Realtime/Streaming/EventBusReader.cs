@@ -13,7 +13,6 @@ namespace AgentCore.Gateway.Realtime.Streaming;
 internal sealed partial class EventBusReader(
     IConfiguration configuration,
     EventFanOut fanOut,
-    AgentTenants agents,
     IOptions<EventStreamOptions> options,
     TimeProvider time,
     ILogger<EventBusReader> logger) : BackgroundService
@@ -121,7 +120,6 @@ internal sealed partial class EventBusReader(
                 continue;
             }
 
-            agents.Learn(streamEvent.Event);
             fanOut.Publish(streamEvent);
         }
     }

@@ -5,14 +5,35 @@ using StackExchange.Redis;
 
 namespace AgentCore.Gateway.Realtime.Streaming;
 
-/// <summary>Where a client's last seen event id stands against what the stream still holds.</summary>
-/// <param name="IsAhead">The id is later than any id the stream ever issued: forged, or from before a Redis reset.</param>
-/// <param name="HasGap">Events after the id may already have been trimmed by retention: the replay may be incomplete.</param>
-/// <param name="OldestAvailable">The oldest id the stream still holds, when it holds any.</param>
-internal sealed record ReplayPosition(bool IsAhead, bool HasGap, string? OldestAvailable);
+/// <summary>Why a replay cannot give a client every event after its last seen id.</summary>
+internal static class ReplayGapReasons
+{
+    /// <summary>Retention trimmed events the client had not seen.</summary>
+    public const string Retention = "retention";
 
-/// <summary>Replays the events after a given id from the stream itself (<c>XRANGE</c>), for any instance a client lands on.</summary>
-internal sealed class EventReplay(IConnectionMultiplexer redis, IOptions<EventStreamOptions> options)
+    /// <summary>The client's last event is older than <see cref="EventStreamOptions.MaxReplayAge"/>.</summary>
+    public const string AgeLimit = "replay_age_limit";
+
+    /// <summary>More than <see cref="EventStreamOptions.MaxReplayEvents"/> entries followed the client's last event.</summary>
+    public const string CountLimit = "replay_count_limit";
+}
+
+/// <summary>Where a client's last seen event id stands against what the stream holds and what a replay may read.</summary>
+/// <param name="IsAhead">The id is later than any id the stream ever issued: forged, or from before a Redis reset.</param>
+/// <param name="ReplayAfter">The replay sends the entries after this id: the client's own, or a later one when it was bounded.</param>
+/// <param name="GapReason">Why events after the client's id may be missing (<see cref="ReplayGapReasons"/>); null when none are.</param>
+/// <param name="OldestAvailable">The oldest id the stream still holds, when it holds any.</param>
+internal sealed record ReplayPosition(bool IsAhead, StreamEventId ReplayAfter, string? GapReason, string? OldestAvailable)
+{
+    public bool HasGap => GapReason is not null;
+}
+
+/// <summary>
+/// Replays the events after a given id from the stream itself (<c>XRANGE</c>), for any instance a client lands on, no
+/// further back than <see cref="EventStreamOptions.MaxReplayAge"/> and no more than
+/// <see cref="EventStreamOptions.MaxReplayEvents"/> entries.
+/// </summary>
+internal sealed class EventReplay(IConnectionMultiplexer redis, IOptions<EventStreamOptions> options, TimeProvider time)
 {
     public async Task<ReplayPosition> LocateAsync(StreamEventId lastSeen)
     {
@@ -23,7 +44,7 @@ internal sealed class EventReplay(IConnectionMultiplexer redis, IOptions<EventSt
         }
         catch (RedisServerException exception) when (exception.Message.Contains("no such key", StringComparison.OrdinalIgnoreCase))
         {
-            return new ReplayPosition(IsAhead: lastSeen > StreamEventId.Zero, HasGap: false, OldestAvailable: null);
+            return new ReplayPosition(IsAhead: lastSeen > StreamEventId.Zero, lastSeen, GapReason: null, OldestAvailable: null);
         }
 
         var fields = info.ToDictionary();
@@ -37,15 +58,33 @@ internal sealed class EventReplay(IConnectionMultiplexer redis, IOptions<EventSt
             ? id
             : StreamEventId.Zero;
         var olderThanRetained = oldest is null ? lastSeen < lastGenerated : lastSeen < StreamEventId.Parse(oldest);
-        return new ReplayPosition(lastSeen > lastGenerated, olderThanRetained || lastSeen < maxDeleted, oldest);
+        var gap = olderThanRetained || lastSeen < maxDeleted ? ReplayGapReasons.Retention : null;
+
+        var settings = options.Value;
+        var replayAfter = lastSeen;
+        var ageFloor = new StreamEventId((ulong)Math.Max(0, (time.GetUtcNow() - settings.MaxReplayAge).ToUnixTimeMilliseconds()), 0);
+        if (replayAfter < ageFloor)
+        {
+            replayAfter = ageFloor;
+            gap = ReplayGapReasons.AgeLimit;
+        }
+
+        var length = (long)fields["length"];
+        if (length > settings.MaxReplayEvents && await FindCountFloorAsync(replayAfter, settings).ConfigureAwait(false) is { } countFloor)
+        {
+            replayAfter = countFloor;
+            gap = ReplayGapReasons.CountLimit;
+        }
+
+        return new ReplayPosition(lastSeen > lastGenerated, replayAfter, gap, oldest);
     }
 
-    /// <summary>The events after <paramref name="lastSeen"/>, oldest first, page by page.</summary>
-    public async IAsyncEnumerable<StreamEvent> ReadAfterAsync(StreamEventId lastSeen, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The events after <paramref name="replayAfter"/>, oldest first, page by page.</summary>
+    public async IAsyncEnumerable<StreamEvent> ReadAfterAsync(StreamEventId replayAfter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pageSize = options.Value.ReplayPageSize;
         var database = redis.GetDatabase();
-        var cursor = lastSeen;
+        var cursor = replayAfter;
         while (!cancellationToken.IsCancellationRequested)
         {
             var page = await database.StreamRangeAsync(StreamNames.AgentEvents, $"({cursor}", "+", pageSize).ConfigureAwait(false);
@@ -63,5 +102,35 @@ internal sealed class EventReplay(IConnectionMultiplexer redis, IOptions<EventSt
                 yield break;
             }
         }
+    }
+
+    /// <summary>
+    /// When more than <see cref="EventStreamOptions.MaxReplayEvents"/> entries follow <paramref name="after"/>, the id
+    /// after which exactly that many newest entries remain; null otherwise. Reads backwards from the end, at most that
+    /// many entries and one.
+    /// </summary>
+    private async Task<StreamEventId?> FindCountFloorAsync(StreamEventId after, EventStreamOptions settings)
+    {
+        var database = redis.GetDatabase();
+        var wanted = settings.MaxReplayEvents + 1;
+        var upper = "+";
+        while (wanted > 0)
+        {
+            var count = Math.Min(wanted, settings.ReplayPageSize);
+            var page = await database.StreamRangeAsync(StreamNames.AgentEvents, $"({after}", upper, count, Order.Descending).ConfigureAwait(false);
+            wanted -= page.Length;
+            if (page.Length < count)
+            {
+                return null;
+            }
+
+            upper = $"({page[^1].Id}";
+            if (wanted == 0)
+            {
+                return StreamEventId.Parse(page[^1].Id.ToString());
+            }
+        }
+
+        return null;
     }
 }

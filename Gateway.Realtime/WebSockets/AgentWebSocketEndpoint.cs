@@ -1,5 +1,6 @@
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Realtime.Authentication;
+using AgentCore.Gateway.Realtime.Limits;
 using AgentCore.Gateway.Realtime.Streaming;
 using AgentCore.Gateway.Realtime.Telemetry;
 using AgentCore.Gateway.ServiceDefaults.Errors;
@@ -9,11 +10,12 @@ namespace AgentCore.Gateway.Realtime.WebSockets;
 
 /// <summary>
 /// <c>GET /ws/agents/{agent_id}</c>. Everything is decided before the upgrade, so that refusals are plain HTTP with the
-/// error envelope: the token and scope (by the endpoint's policy), the Origin, the agent's tenant and the connection limit.
+/// error envelope: the token and scope (by the endpoint's policy), the Origin, the agent's tenant, the caller's and the
+/// tenant's connection limits, and this instance's connection limit.
 /// </summary>
 internal sealed partial class AgentWebSocketEndpoint(
     EventFanOut fanOut,
-    AgentTenants agents,
+    RealtimeAdmission admission,
     ConnectionLifetimes lifetimes,
     WebSocketConnectionLimit limit,
     ConnectionAudit audit,
@@ -39,11 +41,9 @@ internal sealed partial class AgentWebSocketEndpoint(
             return;
         }
 
-        var tenantId = context.User.TenantId();
-        if (await agents.BelongsToAnotherTenantAsync(agentId, tenantId).ConfigureAwait(false))
+        await using var lease = await admission.AdmitAsync(context, agentId).ConfigureAwait(false);
+        if (lease is null)
         {
-            audit.Rejected(context, "agent_of_another_tenant", agentId);
-            await ErrorResponses.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.AuthorizationDenied, "The agent does not belong to the caller's tenant.").ConfigureAwait(false);
             return;
         }
 
@@ -57,7 +57,7 @@ internal sealed partial class AgentWebSocketEndpoint(
 
         try
         {
-            await RunAsync(context, agentId, tenantId, settings).ConfigureAwait(false);
+            await RunAsync(context, agentId, context.User.TenantId(), settings).ConfigureAwait(false);
         }
         finally
         {

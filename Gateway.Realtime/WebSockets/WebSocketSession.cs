@@ -4,6 +4,7 @@ using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Realtime.Authentication;
 using AgentCore.Gateway.Realtime.Streaming;
 using AgentCore.Gateway.Realtime.Telemetry;
+using AgentCore.Gateway.ServiceDefaults.Input;
 
 namespace AgentCore.Gateway.Realtime.WebSockets;
 
@@ -115,12 +116,32 @@ internal sealed partial class WebSocketSession : IDisposable
                 while (!received.EndOfMessage);
 
                 Interlocked.Exchange(ref lastClientActivityTicks, time.GetUtcNow().UtcTicks);
-                await HandleAsync(socket, buffer.AsMemory(0, length), received.MessageType).ConfigureAwait(false);
+                await HandleOrReportAsync(socket, buffer.AsMemory(0, length), received.MessageType).ConfigureAwait(false);
             }
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
+            // Also a text message that is not UTF-8: the WebSocket itself fails the connection (close 1007, then abort),
+            // as RFC 6455 (8.1) requires.
             Finish(RealtimeCloseStatus.ClientGone);
+        }
+    }
+
+    /// <summary>
+    /// Whatever a client sends, it gets an answer and the connection lives on: a message that fails in a way nothing
+    /// foresaw is answered with an <c>error</c> and logged, instead of ending the receive loop (which would leave the
+    /// client's later messages, and its close frame, unanswered).
+    /// </summary>
+    private async Task HandleOrReportAsync(WebSocket socket, ReadOnlyMemory<byte> message, WebSocketMessageType messageType)
+    {
+        try
+        {
+            await HandleAsync(socket, message, messageType).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not (WebSocketException or OperationCanceledException or ObjectDisposedException))
+        {
+            LogMessageFailed(logger, exception);
+            await SendAsync(socket, Error(null, ErrorCodes.InternalError, "The message could not be processed.")).ConfigureAwait(false);
         }
     }
 
@@ -129,6 +150,12 @@ internal sealed partial class WebSocketSession : IDisposable
         if (messageType != WebSocketMessageType.Text)
         {
             await SendAsync(socket, Error(null, ErrorCodes.InvalidRequest, "Messages must be JSON text.")).ConfigureAwait(false);
+            return;
+        }
+
+        if (JsonInput.FindTextProblem(message.Span) is { } problem)
+        {
+            await SendAsync(socket, Error(null, ErrorCodes.InvalidRequest, problem.Describe())).ConfigureAwait(false);
             return;
         }
 
@@ -271,6 +298,9 @@ internal sealed partial class WebSocketSession : IDisposable
 
     private byte[] Error(string? requestId, string code, string message) =>
         WebSocketMessages.Encode(new WebSocketMessage(WebSocketMessages.Error, time.GetUtcNow(), new { code, message }, requestId));
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A WebSocket message failed unexpectedly; the client got an error and the connection goes on")]
+    private static partial void LogMessageFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "WebSocket closing handshake ({Reason}) did not complete; connection dropped")]
     private static partial void LogCloseHandshakeFailed(ILogger logger, string reason);

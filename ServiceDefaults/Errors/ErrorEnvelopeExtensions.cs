@@ -10,7 +10,9 @@ namespace AgentCore.Gateway.ServiceDefaults.Errors;
 /// <summary>
 /// Turns every failure a service does not answer itself into the error envelope: unhandled exceptions become
 /// 500 <c>INTERNAL_ERROR</c> without internals, rejected requests keep their status, and bodiless error
-/// statuses (404 for an unknown route, 405, …) get an envelope too.
+/// statuses (404 for an unknown route, 405, …) get an envelope too. Failures that the request's content caused
+/// wherever it was first read (a JSON reader's, or the database refusing the data) are 400 <c>INVALID_REQUEST</c>:
+/// input validation should stop such content first, and this keeps a missed case from ever being a 500.
 /// </summary>
 public static partial class ErrorEnvelopeExtensions
 {
@@ -23,6 +25,7 @@ public static partial class ErrorEnvelopeExtensions
             {
                 BadHttpRequestException bad => bad.StatusCode,
                 InvalidDataException => StatusCodes.Status400BadRequest,
+                _ when IsCausedByContent(exception) => StatusCodes.Status400BadRequest,
                 _ => StatusCodes.Status500InternalServerError,
             },
         });
@@ -49,11 +52,15 @@ public static partial class ErrorEnvelopeExtensions
                 context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "The form body is malformed or contains characters that are not allowed.");
         }
 
-        LogUnhandled(
-            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ErrorEnvelopeExtensions)),
-            exception,
-            context.Request.Method,
-            context.Request.Path);
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ErrorEnvelopeExtensions));
+        if (exception is not null && IsCausedByContent(exception))
+        {
+            LogRefusedContent(logger, exception, context.Request.Method, context.Request.Path);
+            return ErrorResponses.WriteAsync(
+                context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "The request contains data that cannot be processed or stored.");
+        }
+
+        LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
         return ErrorResponses.WriteAsync(
             context,
             StatusCodes.Status500InternalServerError,
@@ -81,6 +88,16 @@ public static partial class ErrorEnvelopeExtensions
         >= 500 => "The service failed to process the request.",
         _ => "The request cannot be processed.",
     };
+
+    /// <summary>
+    /// A JSON reader's refusal of text it cannot decode (invalid UTF-8, a lone surrogate: System.Text.Json marks these
+    /// with a source of its own, the one its serializer turns into a <c>JsonException</c>), or a database's refusal of the data.
+    /// </summary>
+    private static bool IsCausedByContent(Exception exception) =>
+        exception is InvalidOperationException { Source: "System.Text.Json.Rethrowable" } || DatabaseErrors.IsCausedByContent(exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request content refused where it was read, past input validation, while serving {Method} {Path}")]
+    private static partial void LogRefusedContent(ILogger logger, Exception exception, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception while serving {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception? exception, string method, string path);

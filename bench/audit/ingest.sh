@@ -11,7 +11,6 @@ set -euo pipefail
 EVENTS=${1:-100000}
 BATCH_SIZE=${2:-500}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 WORK=$(mktemp -d /tmp/agentcore-audit-bench.XXXXXX)
 PIDS=()
 
@@ -22,33 +21,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-as_postgres() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups "$@"; else "$@"; fi; }
+source "$ROOT/bench/lib/local-servers.sh"
 now() { date +%s.%N; }
 # CPU seconds (user + system) a process has used so far, from /proc.
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
-REDIS_PORT=$(free_port)
-PG_PORT=$(free_port)
 APP_PORT=$(free_port)
-export PGPASSWORD=bench-only
-PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAq)
 
 echo "building Gateway.Audit (Release)..." >&2
 dotnet build "$ROOT/Gateway.Audit" -c Release -v q -nologo >/dev/null
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
-PIDS+=($!)
-
-chmod 755 "$WORK"
-mkdir -p "$WORK/pg"
-echo "$PGPASSWORD" >"$WORK/pg/pwfile"
-[ "$(id -u)" = 0 ] && chown -R postgres: "$WORK/pg"
-as_postgres "$PG_BIN/initdb" -D "$WORK/pg/data" -U postgres --auth=scram-sha-256 --pwfile="$WORK/pg/pwfile" --no-sync >/dev/null
-as_postgres "$PG_BIN/postgres" -D "$WORK/pg/data" -p "$PG_PORT" -c listen_addresses=127.0.0.1 -c unix_socket_directories= >"$WORK/pg.log" 2>&1 &
-PIDS+=($!)
-until "${PSQL[@]}" -d postgres -c 'SELECT 1' >/dev/null 2>&1; do sleep 0.2; done
-"${PSQL[@]}" -d postgres -c 'CREATE DATABASE auditdb'
+start_redis
+start_postgres auditdb
 
 ConnectionStrings__auditdb="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PGPASSWORD;Database=auditdb" \
 ConnectionStrings__redis="127.0.0.1:$REDIS_PORT,abortConnect=false" \

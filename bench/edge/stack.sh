@@ -52,6 +52,10 @@ start_edge() {
     RateLimiting__Policies__standard__Limits__1__PermitLimit=1000000000
     RateLimiting__Policies__standard__Limits__1__TokensPerPeriod=1000000000
     RateLimiting__Policies__standard__Limits__1__ReplenishmentPeriod=00:01:00
+    RateLimiting__Policies__standard__Limits__2__Algorithm=TokenBucket
+    RateLimiting__Policies__standard__Limits__2__PermitLimit=1000000000
+    RateLimiting__Policies__standard__Limits__2__TokensPerPeriod=1000000000
+    RateLimiting__Policies__standard__Limits__2__ReplenishmentPeriod=00:01:00
   )
   for cluster in identity realtime audit agentruntime; do
     edge_env+=("ReverseProxy__Clusters__${cluster}__Destinations__primary__Address=http://127.0.0.1:$BACKEND_PORT")

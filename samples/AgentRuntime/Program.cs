@@ -1,4 +1,5 @@
 using AgentCore.Gateway.Authentication.EdgeTrust;
+using AgentCore.Samples.AgentRuntime.Agents;
 using AgentCore.Samples.AgentRuntime.Storage;
 using AgentCore.Samples.AgentRuntime.Tasks;
 using AgentCore.Samples.AgentRuntime.Worker;
@@ -7,12 +8,14 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddAgentRuntimeStorage();
+builder.AddAgentDirectory();
 builder.AddEdgeTrust();
 builder.AddTaskWorker();
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
+app.UseInputValidation();
 app.UseEdgeTrust();
 app.MapDefaultEndpoints();
 app.MapAgentTasks();

@@ -1,4 +1,5 @@
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.TestSupport;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -7,11 +8,17 @@ namespace AgentCore.Gateway.EndToEnd.Tests;
 
 /// <summary>
 /// The real AppHost in <c>local</c> mode with a throw-away data directory, started once for the whole collection:
-/// one start costs tens of seconds here, so tests share it and leave it as they found it.
+/// one start costs tens of seconds here, so tests share it and leave it as they found it. The Edge listens on a free
+/// port (it is not behind the orchestrator's proxy, so it keeps the port it is given), and only one stack of the test
+/// projects that start one runs at a time on this machine: a second waits for the first to be disposed.
 /// </summary>
 public sealed class GatewayStackFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan TurnTimeout = TimeSpan.FromMinutes(30);
+    private static readonly string TurnFile = Path.Combine(Path.GetTempPath(), "agentcore-gateway-test-stack.lock");
+
+    private FileStream? turn;
 
     public static readonly string[] Services =
         [ServiceNames.Identity, ServiceNames.Realtime, ServiceNames.Audit, ServiceNames.AgentRuntime, ServiceNames.Edge];
@@ -22,9 +29,10 @@ public sealed class GatewayStackFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        turn = await WaitForTurnAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--Infrastructure:Mode=local", "--Infrastructure:Ephemeral=true"],
+            ["--Infrastructure:Mode=local", "--Infrastructure:Ephemeral=true", $"--Edge:Port={FreePort.Next()}"],
             timeout.Token);
         app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
@@ -70,6 +78,25 @@ public sealed class GatewayStackFixture : IAsyncLifetime
         if (app is not null)
         {
             await app.DisposeAsync();
+        }
+
+        turn?.Dispose();
+    }
+
+    /// <summary>An exclusive lock on <see cref="TurnFile"/>, held for the stack's lifetime (FileShare.None is an flock on Linux).</summary>
+    private static async Task<FileStream> WaitForTurnAsync()
+    {
+        var deadline = DateTime.UtcNow + TurnTimeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(TurnFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
         }
     }
 }

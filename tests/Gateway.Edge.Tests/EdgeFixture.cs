@@ -35,7 +35,10 @@ public class EdgeFixture : IAsyncLifetime
     /// <summary>The shortest time between key downloads for unknown kids.</summary>
     protected virtual TimeSpan UnknownKeyRefreshInterval => TimeSpan.FromMinutes(30);
 
-    /// <summary>Settings a derived fixture adds to the Edge's.</summary>
+    /// <summary>Settings a fixture of its own adds to or changes in the Edge's configuration.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    /// <summary>What a derived fixture changes in the Edge's host beyond settings.</summary>
     protected virtual void Configure(IWebHostBuilder web)
     {
     }
@@ -68,6 +71,11 @@ public class EdgeFixture : IAsyncLifetime
             web.UseSetting("ReverseProxy:Routes:empty:ClusterId", "empty");
             web.UseSetting("ReverseProxy:Routes:empty:Match:Path", "/empty/{**rest}");
             web.UseSetting("ReverseProxy:Clusters:empty:LoadBalancingPolicy", "RoundRobin");
+            foreach (var (key, value) in Settings)
+            {
+                web.UseSetting(key, value);
+            }
+
             Configure(web);
         });
         edge.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));

@@ -30,7 +30,7 @@ public sealed class HostileCredentialTests(HostileCredentialTests.UnlimitedEdgeF
             var headers = string.Concat(lines.Select(line => $"Authorization: {line}\n"));
             var (status, response) = await RawHttp.SendAsync(
                 edge.BaseAddress,
-                $"GET /api/v1/agents/agent-1/tasks HTTP/1.1\nHost: {edge.BaseAddress.Authority}\n{headers}Connection: close\n\n");
+                $"GET /api/v1/agents/agent-1/tasks HTTP/1.1\nHost: {edge.BaseAddress.Authority}\n{headers}Connection: close\n\n", TestContext.Current.CancellationToken);
 
             Assert.True(status == (int)HttpStatusCode.Unauthorized, $"{status} for [{string.Join(" | ", lines)}]: {response}");
             Assert.Contains("\"code\":\"AUTHENTICATION_FAILED\"", response, StringComparison.Ordinal);
@@ -46,7 +46,7 @@ public sealed class HostileCredentialTests(HostileCredentialTests.UnlimitedEdgeF
     {
         var (status, response) = await RawHttp.SendAsync(
             edge.BaseAddress,
-            $"GET /api/v1/agents/agent-1/tasks HTTP/1.1\nHost: {edge.BaseAddress.Authority}\nAuthorization: {first}\nAuthorization: {second}\nConnection: close\n\n");
+            $"GET /api/v1/agents/agent-1/tasks HTTP/1.1\nHost: {edge.BaseAddress.Authority}\nAuthorization: {first}\nAuthorization: {second}\nConnection: close\n\n", TestContext.Current.CancellationToken);
 
         Assert.True(status == (int)HttpStatusCode.Unauthorized, response);
         Assert.Contains("\"code\":\"AUTHENTICATION_FAILED\"", response, StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text.Json;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.TestSupport;
 
 namespace AgentCore.Gateway.Edge.Tests;
 
@@ -99,7 +100,8 @@ public sealed class QueryTokenTests(EdgeFixture edge) : IClassFixture<EdgeFixtur
         var (status, response) = await RawHttp.SendAsync(
             edge.BaseAddress,
             $"GET /api/v1/agents/agent-1/tasks/task-1?access_token={edge.ValidToken()} HTTP/1.1\nHost: {edge.BaseAddress.Authority}\n"
-            + "Connection: Upgrade\nUpgrade: websocket\nSec-WebSocket-Version: 13\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\n\n");
+            + "Connection: Upgrade\nUpgrade: websocket\nSec-WebSocket-Version: 13\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\n\n",
+            TestContext.Current.CancellationToken);
 
         Assert.True(status == (int)HttpStatusCode.Unauthorized, response);
     }

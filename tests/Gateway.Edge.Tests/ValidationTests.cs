@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.TestSupport;
+using CsCheck;
 
 namespace AgentCore.Gateway.Edge.Tests;
 
@@ -82,7 +84,7 @@ public sealed class ValidationTests(EdgeFixture edge) : IClassFixture<EdgeFixtur
     [InlineData("/api/v1/agents/agent-1\\..\\tasks")]
     public async Task Traversal_and_encoded_paths_are_refused(string target)
     {
-        var (status, response) = await RawHttp.SendAsync(edge.BaseAddress, $"GET {target} HTTP/1.1\nHost: localhost\nConnection: close\n\n");
+        var (status, response) = await RawHttp.SendAsync(edge.BaseAddress, $"GET {target} HTTP/1.1\nHost: localhost\nConnection: close\n\n", TestContext.Current.CancellationToken);
         Assert.Equal(400, status);
         Assert.Contains(ErrorCodes.InvalidRequest, response, StringComparison.Ordinal);
     }
@@ -92,8 +94,41 @@ public sealed class ValidationTests(EdgeFixture edge) : IClassFixture<EdgeFixtur
     {
         var (status, _) = await RawHttp.SendAsync(
             edge.BaseAddress,
-            $"POST {TasksPath} HTTP/1.1\nHost: localhost\nContent-Type: application/json\nContent-Length: 4\nTransfer-Encoding: chunked\nConnection: close\n\n2\n{{}}\n0\n\n");
+            $"POST {TasksPath} HTTP/1.1\nHost: localhost\nContent-Type: application/json\nContent-Length: 4\nTransfer-Encoding: chunked\nConnection: close\n\n2\n{{}}\n0\n\n",
+            TestContext.Current.CancellationToken);
         Assert.Equal(400, status);
+    }
+
+    [Theory]
+    [InlineData("GET /api/v1/health HTTP/1.1\nHost: localhost\nConnection: close\n\n")]
+    [InlineData("GET /api/v1/health HTTP/1.1\r\nHost: localhost\nConnection: close\r\n\r\n")]
+    [InlineData("GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\n\n")]
+    public async Task A_request_with_bare_LF_line_endings_is_refused_with_400(string request)
+    {
+        var (status, _) = await RawHttp.SendBytesAsync(edge.BaseAddress, Encoding.ASCII.GetBytes(request), TestContext.Current.CancellationToken);
+
+        Assert.Equal(400, status);
+    }
+
+    [Fact]
+    public async Task Control_characters_in_any_header_value_get_400_with_the_envelope_and_the_edge_still_answers()
+    {
+        using var client = edge.CreateClient();
+        var headerValues = HostileInput.ControlText
+            .Select(text => new string([.. text.Where(character => character is not ('\0' or '\r' or '\n'))]))
+            .Where(text => text.Any(character => character != '\t' && char.IsControl(character)));
+
+        await Gen.Select(headerValues, Gen.OneOf(Gen.Const("User-Agent"), Gen.Const("X-Note"), Gen.Const("Accept-Language"), Gen.Const("Last-Event-ID")))
+            .SampleAsync(async (value, header) =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/health");
+                request.Headers.TryAddWithoutValidation(header, value);
+                using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+                await Envelope.AssertAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidRequest);
+            }, iter: 60, threads: 1);
+
+        using var healthy = await client.GetAsync("/api/v1/health", TestContext.Current.CancellationToken);
+        Assert.True(healthy.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable);
     }
 
     [Fact]

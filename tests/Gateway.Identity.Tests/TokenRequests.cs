@@ -103,12 +103,17 @@ internal static partial class TokenRequests
         return response.Headers.Location!;
     }
 
-    /// <summary>Fills in and posts the login form of <paramref name="page"/> (with its antiforgery token).</summary>
-    public static async Task<HttpResponseMessage> PostLoginFormAsync(HttpClient browser, string page, string user, string password)
+    /// <summary>Fills in and posts the login form of <paramref name="page"/> (with its antiforgery token), optionally with another return URL.</summary>
+    public static async Task<HttpResponseMessage> PostLoginFormAsync(HttpClient browser, string page, string user, string password, string? returnUrl = null)
     {
         var fields = HiddenField().Matches(page).ToDictionary(match => WebUtility.HtmlDecode(match.Groups[1].Value), match => WebUtility.HtmlDecode(match.Groups[2].Value));
         fields["username"] = user;
         fields["password"] = password;
+        if (returnUrl is not null)
+        {
+            fields["returnUrl"] = returnUrl;
+        }
+
         return await browser.PostAsync("/connect/login", new FormUrlEncodedContent(fields), TestContext.Current.CancellationToken);
     }
 

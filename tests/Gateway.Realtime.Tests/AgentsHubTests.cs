@@ -13,8 +13,8 @@ public sealed class AgentsHubTests(RealtimeFixture fixture)
     public async Task Hub_client_subscribes_and_receives_its_agents_events()
     {
         await using var server = fixture.StartRealtime();
-        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
-        await using var connection = Connect(server, fixture.Tokens.CreateToken(tenant));
+        var (tenant, agent) = await fixture.NewAgentAsync();
+        await using var connection = server.ConnectHub(fixture.Tokens.CreateToken(tenant));
         var received = Channel.CreateUnbounded<(string Id, AgentEvent Event)>();
         connection.On<string, AgentEvent>("event", (id, agentEvent) => received.Writer.TryWrite((id, agentEvent)));
         await connection.StartAsync(TestContext.Current.CancellationToken);
@@ -32,16 +32,19 @@ public sealed class AgentsHubTests(RealtimeFixture fixture)
     }
 
     [Fact]
-    public async Task Hub_refuses_a_subscription_to_an_agent_of_another_tenant()
+    public async Task Hub_refuses_a_subscription_to_an_agent_of_another_tenant_or_an_unknown_one()
     {
         await using var server = fixture.StartRealtime();
-        var agent = Ids.Agent();
-        await fixture.Redis.GetDatabase().HashSetAsync(AgentDirectory.TenantsKey, agent, Ids.Tenant());
-        await using var connection = Connect(server, fixture.Tokens.CreateToken(Ids.Tenant()));
+        var (_, foreign) = await fixture.NewAgentAsync();
+        await using var connection = server.ConnectHub(fixture.Tokens.CreateToken(Ids.Tenant()));
         await connection.StartAsync(TestContext.Current.CancellationToken);
 
-        await Assert.ThrowsAsync<HubException>(() =>
-            connection.InvokeAsync<string[]>("Subscribe", agent, new[] { AgentEventTypes.TaskCompleted }, TestContext.Current.CancellationToken));
+        foreach (var agent in new[] { foreign, Ids.Agent() })
+        {
+            var refused = await Assert.ThrowsAsync<HubException>(() =>
+                connection.InvokeAsync<string[]>("Subscribe", agent, new[] { AgentEventTypes.TaskCompleted }, TestContext.Current.CancellationToken));
+            Assert.Contains("No agent with this id", refused.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -53,9 +56,4 @@ public sealed class AgentsHubTests(RealtimeFixture fixture)
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync(TestContext.Current.CancellationToken));
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
     }
-
-    private static HubConnection Connect(RealtimeServer server, string token) =>
-        new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "/hubs/agents"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(token))
-            .Build();
 }

@@ -11,7 +11,7 @@ public sealed class ConnectionAuditTests(RealtimeFixture fixture)
     public async Task Refused_and_accepted_connections_are_audited_without_the_token()
     {
         await using var server = fixture.StartRealtime();
-        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
+        var (tenant, agent) = await fixture.NewAgentAsync();
         var forged = fixture.Tokens.CreateToken(tenant, signedByStranger: true);
         var valid = fixture.Tokens.CreateToken(tenant);
 

@@ -12,7 +12,7 @@ public sealed class MultipleInstancesTests(RealtimeFixture fixture)
     {
         await using var first = fixture.StartRealtime();
         await using var second = fixture.StartRealtime();
-        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
+        var (tenant, agent) = await fixture.NewAgentAsync();
         var token = fixture.Tokens.CreateToken(tenant);
         await using var socketOnFirst = await AgentSocket.ConnectAsync(first.BaseAddress, agent, token);
         await using var socketOnSecond = await AgentSocket.ConnectAsync(second.BaseAddress, agent, token);
@@ -43,7 +43,7 @@ public sealed class MultipleInstancesTests(RealtimeFixture fixture)
     {
         await using var first = fixture.StartRealtime();
         await using var second = fixture.StartRealtime();
-        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
+        var (tenant, agent) = await fixture.NewAgentAsync();
         var token = fixture.Tokens.CreateToken(tenant);
         string lastSeen;
         await using (var stream = await SseStream.OpenAsync(first.BaseAddress, $"?agent_id={agent}", token))

@@ -20,7 +20,7 @@ public sealed class PublicApiContractTests(RealtimeFixture fixture)
     public async Task Every_event_including_the_gap_event_has_a_documented_name_and_data()
     {
         await using var server = fixture.StartRealtime();
-        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
+        var (tenant, agent) = await fixture.NewAgentAsync();
         var schemas = Contract.EventSchemas("get", Stream);
         var lastEventId = Contract.Parameters("get", Stream, "header")["Last-Event-ID"]["schema"]!.AsObject();
         var trimmed = await fixture.PublishAsync(tenant, agent);
@@ -54,7 +54,7 @@ public sealed class PublicApiContractTests(RealtimeFixture fixture)
     {
         await using var server = fixture.StartRealtime();
         var tenant = Ids.Tenant();
-        var (wanted, other) = (Ids.Agent(), Ids.Agent());
+        var (wanted, other) = (await fixture.NewAgentAsync(tenant), Ids.Agent());
         var narrowing = new Dictionary<string, (string Value, Func<Task<string>> Unwanted, Func<Task<string>> Wanted)>
         {
             ["agent_id"] = (wanted, () => fixture.PublishAsync(tenant, other), () => fixture.PublishAsync(tenant, wanted)),
@@ -78,14 +78,13 @@ public sealed class PublicApiContractTests(RealtimeFixture fixture)
         await using var server = fixture.StartRealtime();
         using var client = server.CreateHttpClient();
         var tenant = Ids.Tenant();
-        var foreignAgent = Ids.Agent();
-        await fixture.Redis.GetDatabase().HashSetAsync(AgentDirectory.TenantsKey, foreignAgent, Ids.Tenant());
+        var (_, foreignAgent) = await fixture.NewAgentAsync();
 
         await MatchesAsync(await SseStream.RequestAsync(client, "?types=task.exploded", fixture.Tokens.CreateToken(tenant)), HttpStatusCode.BadRequest);
         await MatchesAsync(await SseStream.RequestAsync(client, string.Empty, fixture.Tokens.CreateToken(tenant), "yesterday"), HttpStatusCode.BadRequest);
         await MatchesAsync(await SseStream.RequestAsync(client, string.Empty, token: null), HttpStatusCode.Unauthorized);
         await MatchesAsync(await SseStream.RequestAsync(client, string.Empty, fixture.Tokens.CreateToken(tenant, GatewayScopes.AgentsRead)), HttpStatusCode.Forbidden);
-        await MatchesAsync(await SseStream.RequestAsync(client, $"?agent_id={foreignAgent}", fixture.Tokens.CreateToken(tenant)), HttpStatusCode.Forbidden);
+        await MatchesAsync(await SseStream.RequestAsync(client, $"?agent_id={foreignAgent}", fixture.Tokens.CreateToken(tenant)), HttpStatusCode.NotFound);
     }
 
     private static async Task MatchesAsync(HttpResponseMessage response, HttpStatusCode expected)

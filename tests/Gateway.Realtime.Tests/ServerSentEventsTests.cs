@@ -14,7 +14,7 @@ public sealed class ServerSentEventsTests(RealtimeFixture fixture)
     public async Task Stream_opens_with_retry_and_sends_filtered_events_with_event_id_and_json_data()
     {
         await using var server = fixture.StartRealtime();
-        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
+        var (tenant, agent) = await fixture.NewAgentAsync();
         await using var stream = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={agent}&types={AgentEventTypes.TaskCompleted}", fixture.Tokens.CreateToken(tenant));
         Assert.Equal("text/event-stream", stream.Response.Content.Headers.ContentType?.MediaType);
         Assert.True(stream.Response.Headers.CacheControl?.NoCache);
@@ -35,7 +35,7 @@ public sealed class ServerSentEventsTests(RealtimeFixture fixture)
     public async Task Reconnect_with_Last_Event_ID_replays_exactly_the_missed_events_then_goes_live()
     {
         await using var server = fixture.StartRealtime();
-        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
+        var (tenant, agent) = await fixture.NewAgentAsync();
         var token = fixture.Tokens.CreateToken(tenant);
         string lastSeen;
         await using (var first = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={agent}", token))
@@ -74,7 +74,7 @@ public sealed class ServerSentEventsTests(RealtimeFixture fixture)
     public async Task Last_Event_ID_older_than_retention_gets_a_gap_event_then_what_is_left()
     {
         await using var server = fixture.StartRealtime();
-        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
+        var (tenant, agent) = await fixture.NewAgentAsync();
         var trimmed = await fixture.PublishAsync(tenant, agent);
         await fixture.PublishAsync(tenant, agent);
         var kept = await fixture.PublishAsync(tenant, agent);
@@ -91,6 +91,44 @@ public sealed class ServerSentEventsTests(RealtimeFixture fixture)
     }
 
     [Fact]
+    public async Task A_replay_longer_than_the_count_bound_gets_a_gap_and_only_the_newest_events()
+    {
+        await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:EventStream:MaxReplayEvents"] = "3" });
+        var (tenant, agent) = await fixture.NewAgentAsync();
+        var lastSeen = await fixture.PublishAsync(tenant, agent);
+        string[] published = [.. await Sequentially(6, () => fixture.PublishAsync(tenant, agent))];
+
+        // Even a forged 0-0, which asks for the whole stream, is bounded the same way.
+        foreach (var from in new[] { lastSeen, "0-0" })
+        {
+            await using var stream = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={agent}", fixture.Tokens.CreateToken(tenant), from);
+
+            var gap = JsonDocument.Parse((await stream.ReadEventAsync()).Data!).RootElement;
+            Assert.Equal("replay_count_limit", gap.GetProperty("reason").GetString());
+            Assert.Equal(published[2], gap.GetProperty("replay_after_id").GetString());
+            string[] replayed = [(await stream.ReadEventAsync()).Id!, (await stream.ReadEventAsync()).Id!, (await stream.ReadEventAsync()).Id!];
+            Assert.Equal(published[3..], replayed);
+        }
+    }
+
+    [Fact]
+    public async Task A_last_event_older_than_the_age_bound_gets_a_gap_and_no_older_events()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(2));
+        await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:EventStream:MaxReplayAge"] = "01:00:00" }, time);
+        var (tenant, agent) = await fixture.NewAgentAsync();
+        var lastSeen = await fixture.PublishAsync(tenant, agent);
+        await fixture.PublishAsync(tenant, agent);
+
+        await using var stream = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={agent}", fixture.Tokens.CreateToken(tenant), lastSeen);
+        var gap = await stream.ReadEventAsync();
+        var live = await fixture.PublishAsync(tenant, agent);
+
+        Assert.Equal("replay_age_limit", JsonDocument.Parse(gap.Data!).RootElement.GetProperty("reason").GetString());
+        Assert.Equal(live, (await stream.ReadEventAsync()).Id);
+    }
+
+    [Fact]
     public async Task Stream_without_a_token_is_refused_with_401()
     {
         await using var server = fixture.StartRealtime();
@@ -102,16 +140,17 @@ public sealed class ServerSentEventsTests(RealtimeFixture fixture)
     }
 
     [Fact]
-    public async Task Stream_for_an_agent_of_another_tenant_is_refused_with_403()
+    public async Task Stream_for_an_agent_of_another_tenant_or_an_unknown_one_is_refused_with_404()
     {
         await using var server = fixture.StartRealtime();
-        var agent = Ids.Agent();
-        await fixture.Redis.GetDatabase().HashSetAsync(AgentDirectory.TenantsKey, agent, Ids.Tenant());
+        var (_, foreign) = await fixture.NewAgentAsync();
         using var client = server.CreateHttpClient();
 
-        using var response = await SseStream.RequestAsync(client, $"?agent_id={agent}", fixture.Tokens.CreateToken(Ids.Tenant()));
-
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        foreach (var agent in new[] { foreign, Ids.Agent() })
+        {
+            using var response = await SseStream.RequestAsync(client, $"?agent_id={agent}", fixture.Tokens.CreateToken(Ids.Tenant()));
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
     }
 
     [Fact]
@@ -130,7 +169,7 @@ public sealed class ServerSentEventsTests(RealtimeFixture fixture)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:ServerSentEvents:HeartbeatInterval"] = "00:00:15" }, time);
-        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
+        var (tenant, agent) = await fixture.NewAgentAsync();
         await using var stream = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={agent}", fixture.Tokens.CreateToken(tenant));
 
         // The opening block is written after the heartbeat clock starts, so advancing now reaches it.
@@ -139,5 +178,16 @@ public sealed class ServerSentEventsTests(RealtimeFixture fixture)
         var heartbeat = await stream.ReadAsync();
         Assert.Equal("heartbeat", heartbeat.Comment);
         Assert.Null(heartbeat.Event);
+    }
+
+    private static async Task<List<string>> Sequentially(int count, Func<Task<string>> publish)
+    {
+        var ids = new List<string>();
+        for (var index = 0; index < count; index++)
+        {
+            ids.Add(await publish());
+        }
+
+        return ids;
     }
 }

@@ -52,16 +52,26 @@ public sealed class WebSocketAuthorizationTests(RealtimeFixture fixture)
     }
 
     [Fact]
-    public async Task Handshake_for_an_agent_of_another_tenant_is_refused_with_403()
+    public async Task Handshake_for_an_agent_of_another_tenant_is_refused_with_404_like_an_unknown_one()
     {
         await using var server = fixture.StartRealtime();
-        var (owner, intruder, agent) = (Ids.Tenant(), Ids.Tenant(), Ids.Agent());
-        await fixture.PublishAsync(owner, agent);
-        await WaitUntilDirectoryKnowsAsync(agent);
+        var (_, agent) = await fixture.NewAgentAsync();
 
-        using var response = await AgentSocket.HandshakeAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(intruder));
+        using var response = await AgentSocket.HandshakeAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(Ids.Tenant()));
 
-        await AssertRefusedAsync(response, HttpStatusCode.Forbidden, ErrorCodes.AuthorizationDenied);
+        await AssertRefusedAsync(response, HttpStatusCode.NotFound, ErrorCodes.NotFound);
+    }
+
+    [Fact]
+    public async Task Handshake_for_an_agent_the_directory_does_not_know_is_refused_with_404_even_after_its_events()
+    {
+        await using var server = fixture.StartRealtime();
+        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
+        await fixture.PublishAsync(tenant, agent);
+
+        using var response = await AgentSocket.HandshakeAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(tenant));
+
+        await AssertRefusedAsync(response, HttpStatusCode.NotFound, ErrorCodes.NotFound);
     }
 
     [Fact]
@@ -78,7 +88,7 @@ public sealed class WebSocketAuthorizationTests(RealtimeFixture fixture)
     public async Task Handshake_past_the_connection_limit_is_refused_with_503_and_the_open_one_keeps_working()
     {
         await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:WebSockets:MaxConnections"] = "1" });
-        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
+        var (tenant, agent) = await fixture.NewAgentAsync();
         var token = fixture.Tokens.CreateToken(tenant);
         await using var first = await AgentSocket.ConnectAsync(server.BaseAddress, agent, token);
 
@@ -92,7 +102,7 @@ public sealed class WebSocketAuthorizationTests(RealtimeFixture fixture)
     public async Task Handshake_with_the_token_in_the_access_token_query_parameter_is_accepted()
     {
         await using var server = fixture.StartRealtime();
-        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
+        var (tenant, agent) = await fixture.NewAgentAsync();
 
         await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(tenant), tokenInQuery: true);
         await socket.SubscribeAsync(AgentEventTypes.TaskCompleted);
@@ -100,14 +110,6 @@ public sealed class WebSocketAuthorizationTests(RealtimeFixture fixture)
 
         var received = await socket.ReceiveAsync();
         Assert.Equal(published, received.Message!.Value.GetProperty("data").GetProperty("id").GetString());
-    }
-
-    private async Task WaitUntilDirectoryKnowsAsync(string agentId)
-    {
-        for (var attempt = 0; attempt < 100 && !await fixture.Redis.GetDatabase().HashExistsAsync(AgentDirectory.TenantsKey, agentId); attempt++)
-        {
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
     }
 
     private static async Task AssertRefusedAsync(HttpResponseMessage response, HttpStatusCode status, string code)

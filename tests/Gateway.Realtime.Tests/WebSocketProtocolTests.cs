@@ -14,7 +14,7 @@ public sealed class WebSocketProtocolTests(RealtimeFixture fixture)
     public async Task Subscriber_receives_only_its_agents_subscribed_events_of_its_tenant()
     {
         await using var server = fixture.StartRealtime();
-        var (tenant, otherTenant, agent) = (Ids.Tenant(), Ids.Tenant(), Ids.Agent());
+        var ((tenant, agent), otherTenant) = (await fixture.NewAgentAsync(), Ids.Tenant());
         await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(tenant));
         var ack = await socket.SubscribeAsync(AgentEventTypes.TaskCompleted);
         Assert.Equal([AgentEventTypes.TaskCompleted], ack.GetProperty("data").GetProperty("subscribed").EnumerateArray().Select(type => type.GetString()));
@@ -38,7 +38,7 @@ public sealed class WebSocketProtocolTests(RealtimeFixture fixture)
     public async Task Unsubscribe_is_acknowledged_and_stops_that_event_type()
     {
         await using var server = fixture.StartRealtime();
-        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
+        var (tenant, agent) = await fixture.NewAgentAsync();
         await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(tenant));
         await socket.SubscribeAsync(AgentEventTypes.TaskCompleted, AgentEventTypes.AgentStatusChanged);
 
@@ -62,7 +62,8 @@ public sealed class WebSocketProtocolTests(RealtimeFixture fixture)
     public async Task Bad_message_gets_an_error_reply_and_the_connection_carries_on(string message)
     {
         await using var server = fixture.StartRealtime();
-        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, Ids.Agent(), fixture.Tokens.CreateToken(Ids.Tenant()));
+        var (tenant, agent) = await fixture.NewAgentAsync();
+        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(tenant));
 
         await socket.SendTextAsync(message);
 
@@ -76,7 +77,8 @@ public sealed class WebSocketProtocolTests(RealtimeFixture fixture)
     public async Task Message_above_the_size_limit_closes_the_connection_with_1009()
     {
         await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:WebSockets:MaxMessageBytes"] = "256" });
-        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, Ids.Agent(), fixture.Tokens.CreateToken(Ids.Tenant()));
+        var (tenant, agent) = await fixture.NewAgentAsync();
+        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(tenant));
 
         await socket.SendAsync("subscribe", new { events = Enumerable.Repeat(AgentEventTypes.TaskCompleted, 40) });
 
@@ -90,7 +92,7 @@ public sealed class WebSocketProtocolTests(RealtimeFixture fixture)
         const int queueCapacity = 4;
         const int published = 200;
         await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:WebSockets:SendQueueCapacity"] = queueCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
+        var (tenant, agent) = await fixture.NewAgentAsync();
         await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(tenant));
         await socket.SubscribeAsync(AgentEventTypes.TaskCompleted);
         var fanOut = server.Services.GetRequiredService<EventFanOut>();
@@ -116,7 +118,8 @@ public sealed class WebSocketProtocolTests(RealtimeFixture fixture)
         await using var server = fixture.StartRealtime(
             new Dictionary<string, string?> { ["Realtime:WebSockets:HeartbeatInterval"] = "00:00:30", ["Realtime:WebSockets:HeartbeatTimeout"] = "00:01:00" },
             time);
-        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, Ids.Agent(), fixture.Tokens.CreateToken(Ids.Tenant()));
+        var (tenant, agent) = await fixture.NewAgentAsync();
+        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(tenant));
 
         time.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal("heartbeat", (await socket.ReceiveAsync()).Type);
@@ -140,7 +143,8 @@ public sealed class WebSocketProtocolTests(RealtimeFixture fixture)
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:WebSockets:HeartbeatInterval"] = "01:00:00" }, time);
         var expires = DateTimeOffset.UtcNow.AddMinutes(10);
-        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, Ids.Agent(), fixture.Tokens.CreateToken(Ids.Tenant(), expires: expires));
+        var (tenant, agent) = await fixture.NewAgentAsync();
+        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(tenant, expires: expires));
         await socket.SubscribeAsync(AgentEventTypes.TaskCompleted);
 
         time.Advance(TimeSpan.FromMinutes(9));

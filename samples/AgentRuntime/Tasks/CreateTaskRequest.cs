@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentCore.Gateway.ServiceDefaults.Input;
 
 namespace AgentCore.Samples.AgentRuntime.Tasks;
 
@@ -29,9 +30,9 @@ internal sealed record CreateTaskRequest(string TaskType, string InputData, stri
         {
             errors["task_type"] = "must be a non-empty string";
         }
-        else if (taskTypeElement.GetString()!.Length > MaxTaskTypeLength)
+        else if (InputText.FindNameProblem(taskTypeElement.GetString(), MaxTaskTypeLength) is { } problem)
         {
-            errors["task_type"] = $"must be at most {MaxTaskTypeLength} characters";
+            errors["task_type"] = problem;
         }
         else
         {

@@ -60,6 +60,22 @@ public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClass
     }
 
     [Fact]
+    public async Task Hostile_filters_get_400_with_the_envelope_never_503_and_the_query_still_answers()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var client = ClientWith(tokens.CreateClientToken("agentcore-admin", GatewayScopes.AuditRead));
+        var filters = Gen.OneOf(Gen.Const("tenant_id"), Gen.Const("type"), Gen.Const("client_id"), Gen.Const("subject"), Gen.Const("outcome"), Gen.Const("cursor"), Gen.Const("from"), Gen.Const("limit"));
+
+        await Gen.Select(Gen.OneOf(HostileInput.ControlText, HostileInput.Overlong), filters).SampleAsync(async (text, filter) =>
+        {
+            using var response = await client.GetAsync(new Uri($"{Events}?{filter}={HostileInput.QueryEscape(text)}", UriKind.Relative), cancellationToken);
+            await AssertEnvelopeAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidRequest, cancellationToken);
+        }, iter: 80, threads: 1);
+
+        await GetPageAsync(client, Events, cancellationToken);
+    }
+
+    [Fact]
     public async Task A_platform_admin_sees_every_tenant_and_can_filter_by_one()
     {
         var cancellationToken = TestContext.Current.CancellationToken;

@@ -75,6 +75,19 @@ internal sealed class AgentSocket : IAsyncDisposable
     public Task SendTextAsync(string text) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, TestContext.Current.CancellationToken);
 
+    /// <summary>Sends bytes as one message, exactly as given: invalid UTF-8 in a text message stays invalid.</summary>
+    public Task SendBytesAsync(byte[] message, WebSocketMessageType type = WebSocketMessageType.Text) =>
+        socket.SendAsync(message, type, true, TestContext.Current.CancellationToken);
+
+    /// <summary>Closes from the client's side and returns the status of the close frame the server answers with.</summary>
+    public async Task<WebSocketCloseStatus?> CloseAndAwaitAnswerAsync()
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "client done", timeout.Token);
+        return socket.CloseStatus;
+    }
+
     public Task SendAsync(string type, object? data = null, string? requestId = null) =>
         SendTextAsync(JsonSerializer.Serialize(new { type, timestamp = DateTimeOffset.UtcNow, data = data ?? new { }, request_id = requestId }));
 

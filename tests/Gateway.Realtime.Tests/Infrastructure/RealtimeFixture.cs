@@ -56,6 +56,21 @@ public sealed class RealtimeFixture : IAsyncLifetime
         return RealtimeServer.Start(settings, time);
     }
 
+    /// <summary>A new agent of <paramref name="tenantId"/>, registered in the agent directory as the AgentRuntime registers its agents.</summary>
+    internal async Task<string> NewAgentAsync(string tenantId)
+    {
+        var agentId = Ids.Agent();
+        await Redis.GetDatabase().HashSetAsync(AgentDirectory.TenantsKey, agentId, tenantId);
+        return agentId;
+    }
+
+    /// <summary>A new tenant with a new registered agent.</summary>
+    internal async Task<(string Tenant, string Agent)> NewAgentAsync()
+    {
+        var tenantId = Ids.Tenant();
+        return (tenantId, await NewAgentAsync(tenantId));
+    }
+
     /// <summary>Publishes through the producers' own publisher and returns the event id.</summary>
     internal Task<string> PublishAsync(string tenantId, string agentId, string type = AgentEventTypes.TaskCompleted, object? data = null) =>
         Publisher.PublishAsync(new AgentEvent(

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -33,6 +34,12 @@ internal sealed class RealtimeServer : WebApplicationFactory<Program>
     }
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>A SignalR client of <c>/hubs/agents</c> that presents <paramref name="token"/>; not started yet.</summary>
+    public HubConnection ConnectHub(string token) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, "/hubs/agents"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .Build();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

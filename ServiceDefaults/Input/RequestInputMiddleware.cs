@@ -1,0 +1,75 @@
+using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace AgentCore.Gateway.ServiceDefaults.Input;
+
+/// <summary>
+/// Refuses, with 400 and the envelope, a request whose path, query, header values or JSON body hold text no endpoint
+/// can use (<see cref="InputText"/>): once, where requests enter the service, so that no handler, database or
+/// serializer downstream meets it. The messages never repeat the offending text.
+/// </summary>
+internal sealed class RequestInputMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (InputText.FindNameProblem(request.Path.Value) is { } pathProblem)
+        {
+            return RefuseAsync(context, $"The request path {pathProblem}.", "path");
+        }
+
+        foreach (var (name, values) in request.Query)
+        {
+            if (InputText.FindNameProblem(name) is not null)
+            {
+                return RefuseAsync(context, "A query parameter name contains a control character or a lone surrogate.", "query");
+            }
+
+            foreach (var value in values)
+            {
+                if (InputText.FindNameProblem(value) is { } problem)
+                {
+                    return RefuseAsync(context, $"The query parameter '{name}' {problem}.", "query");
+                }
+            }
+        }
+
+        foreach (var (name, values) in request.Headers)
+        {
+            foreach (var value in values)
+            {
+                if (InputText.FindHeaderProblem(value) is { } problem)
+                {
+                    return RefuseAsync(context, $"The header '{name}' {problem}.", "header");
+                }
+            }
+        }
+
+        return HasJsonBody(request) ? CheckJsonBodyAsync(context) : next(context);
+    }
+
+    private async Task CheckJsonBodyAsync(HttpContext context)
+    {
+        var request = context.Request;
+        request.EnableBuffering();
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+        request.Body.Position = 0;
+        if (JsonInput.FindTextProblem(body.GetBuffer().AsSpan(0, (int)body.Length)) is { } problem)
+        {
+            await RefuseAsync(context, problem.Describe(), "body").ConfigureAwait(false);
+            return;
+        }
+
+        await next(context).ConfigureAwait(false);
+    }
+
+    private static bool HasJsonBody(HttpRequest request) =>
+        (request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0))
+        && request.HasJsonContentType();
+
+    private static Task RefuseAsync(HttpContext context, string message, string location) =>
+        ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, message,
+            new Dictionary<string, object?> { ["location"] = location });
+}
