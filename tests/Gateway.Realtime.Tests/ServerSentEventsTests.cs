@@ -120,7 +120,9 @@ public sealed class ServerSentEventsTests(RealtimeFixture fixture)
         var lastSeen = await fixture.PublishAsync(tenant, agent);
         await fixture.PublishAsync(tenant, agent);
 
-        await using var stream = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={agent}", fixture.Tokens.CreateToken(tenant), lastSeen);
+        // The service's clock runs two hours ahead, so the token must outlive that clock.
+        var token = fixture.Tokens.CreateToken(tenant, expires: time.GetUtcNow().AddHours(1));
+        await using var stream = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={agent}", token, lastSeen);
         var gap = await stream.ReadEventAsync();
         var live = await fixture.PublishAsync(tenant, agent);
 

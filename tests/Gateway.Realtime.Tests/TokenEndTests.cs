@@ -23,8 +23,8 @@ public sealed class TokenEndTests(RealtimeFixture fixture)
     public async Task A_websocket_closes_with_4401_token_revoked_when_its_token_is_revoked()
     {
         await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:WebSockets:HeartbeatInterval"] = "01:00:00" });
-        var tenant = Ids.Tenant();
-        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, Ids.Agent(), fixture.Tokens.CreateToken(tenant));
+        var (tenant, agent) = await fixture.NewAgentAsync();
+        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(tenant));
         await socket.SubscribeAsync(AgentEventTypes.TaskCompleted);
 
         await fixture.AnnounceRevocationAsync(TokenRevocationKinds.Subject, "user-" + tenant);
@@ -38,7 +38,7 @@ public sealed class TokenEndTests(RealtimeFixture fixture)
     public async Task An_event_stream_ends_with_an_error_event_when_its_token_is_revoked()
     {
         await using var server = fixture.StartRealtime();
-        var (tenant, agent) = (Ids.Tenant(), Ids.Agent());
+        var (tenant, agent) = await fixture.NewAgentAsync();
         await using var stream = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={agent}", fixture.Tokens.CreateToken(tenant));
 
         await fixture.AnnounceRevocationAsync(TokenRevocationKinds.Subject, "user-" + tenant);
@@ -57,7 +57,8 @@ public sealed class TokenEndTests(RealtimeFixture fixture)
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:ServerSentEvents:HeartbeatInterval"] = "01:00:00" }, time);
         var expires = DateTimeOffset.UtcNow.AddMinutes(10);
-        await using var stream = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={Ids.Agent()}", fixture.Tokens.CreateToken(Ids.Tenant(), expires: expires));
+        var (tenant, agent) = await fixture.NewAgentAsync();
+        await using var stream = await SseStream.OpenAsync(server.BaseAddress, $"?agent_id={agent}", fixture.Tokens.CreateToken(tenant, expires: expires));
 
         time.Advance(TimeSpan.FromMinutes(11));
 
@@ -98,9 +99,9 @@ public sealed class TokenEndTests(RealtimeFixture fixture)
     public async Task A_revoked_token_cannot_open_a_new_connection()
     {
         await using var server = fixture.StartRealtime();
-        var tenant = Ids.Tenant();
+        var (tenant, agent) = await fixture.NewAgentAsync();
         var token = fixture.Tokens.CreateToken(tenant);
-        await using (var before = await AgentSocket.ConnectAsync(server.BaseAddress, Ids.Agent(), token))
+        await using (var before = await AgentSocket.ConnectAsync(server.BaseAddress, agent, token))
         {
             Assert.Equal(WebSocketState.Open, before.State);
         }
@@ -111,7 +112,7 @@ public sealed class TokenEndTests(RealtimeFixture fixture)
         var deadline = DateTime.UtcNow + Bound;
         while (true)
         {
-            using var stream = await SseStream.RequestAsync(client, $"?agent_id={Ids.Agent()}", token);
+            using var stream = await SseStream.RequestAsync(client, $"?agent_id={agent}", token);
             if (stream.StatusCode == HttpStatusCode.Unauthorized)
             {
                 var error = (await stream.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("error");
@@ -123,7 +124,7 @@ public sealed class TokenEndTests(RealtimeFixture fixture)
             await Task.Delay(100, TestContext.Current.CancellationToken);
         }
 
-        using var handshake = await AgentSocket.HandshakeAsync(server.BaseAddress, Ids.Agent(), token);
+        using var handshake = await AgentSocket.HandshakeAsync(server.BaseAddress, agent, token);
         Assert.Equal(HttpStatusCode.Unauthorized, handshake.StatusCode);
     }
 }
