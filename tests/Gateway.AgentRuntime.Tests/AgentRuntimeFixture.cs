@@ -12,10 +12,14 @@ namespace AgentCore.Samples.AgentRuntime.Tests;
 
 /// <summary>
 /// The agent runtime on a loopback Kestrel port with real PostgreSQL and redis-server, in Development (so the sample
-/// agents are seeded), with a fast worker. Requests are signed the way the Edge signs them.
+/// agents are seeded), with a fast worker. Requests are signed the way the Edge signs them. The worker's safety-net
+/// poll is set to ten minutes, far beyond any test's patience: whatever a test sees happen, a wake-up on commit or at
+/// the next due time caused it.
 /// </summary>
-public sealed class AgentRuntimeFixture : IAsyncLifetime
+public class AgentRuntimeFixture : IAsyncLifetime
 {
+    public static readonly TimeSpan SafetyNetInterval = TimeSpan.FromMinutes(10);
+
     private const string TrustKey = "test-only-edge-trust-key-0123456789abcdefghijklmnop";
     private static readonly byte[] TrustKeyBytes = Encoding.UTF8.GetBytes(TrustKey);
 
@@ -41,19 +45,28 @@ public sealed class AgentRuntimeFixture : IAsyncLifetime
             web.UseSetting($"ConnectionStrings:{ServiceNames.AgentsDatabase}", DatabaseConnectionString);
             web.UseSetting($"ConnectionStrings:{ServiceNames.Redis}", Redis.ConnectionString);
             web.UseSetting("EdgeTrust:Key", TrustKey);
-            web.UseSetting("TaskWorker:PollInterval", "00:00:00.100");
+            web.UseSetting("TaskWorker:SafetyNetInterval", SafetyNetInterval.ToString("c", CultureInfo.InvariantCulture));
+            web.UseSetting("TaskWorker:RetryDelay", "00:00:00.100");
             web.UseSetting("TaskWorker:StartDelay", "00:00:00");
             web.UseSetting("TaskWorker:RunDuration", "00:00:00.200");
+            Configure(web);
         });
         runtime.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         runtime.StartServer();
     }
+
+    public IServiceProvider Services => runtime!.Services;
 
     /// <summary>A client whose requests carry the Edge's signature for <paramref name="tenant"/> (none when null).</summary>
     public HttpClient CreateClient(string? tenant = "acme", bool throughEdge = true)
     {
         var client = runtime!.CreateDefaultClient(runtime.ClientOptions.BaseAddress, new EdgeSigningHandler(tenant, throughEdge));
         return client;
+    }
+
+    /// <summary>Settings a derived fixture adds to the runtime's.</summary>
+    protected virtual void Configure(IWebHostBuilder web)
+    {
     }
 
     public async ValueTask DisposeAsync()
@@ -73,6 +86,8 @@ public sealed class AgentRuntimeFixture : IAsyncLifetime
         {
             await postgres.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 
     private sealed class EdgeSigningHandler(string? tenant, bool sign) : DelegatingHandler
