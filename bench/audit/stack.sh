@@ -10,8 +10,10 @@ build_audit() {
   dotnet build "$1/Gateway.Audit" -c Release -v q -nologo -o "$2" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
 }
 
+AUDIT_DATABASE=${AUDIT_DATABASE:-auditdb}
+
 fresh_database() {
-  create_database auditdb
+  create_database "$AUDIT_DATABASE"
   redis-cli -p "$REDIS_PORT" FLUSHALL >/dev/null
 }
 
@@ -21,7 +23,7 @@ start_audit() {
   local dir=$1
   shift
   APP_PORT=$(free_port)
-  env ConnectionStrings__auditdb="$(pg_connection auditdb)" \
+  env ConnectionStrings__auditdb="$(pg_connection "$AUDIT_DATABASE")" \
     ConnectionStrings__redis="127.0.0.1:$REDIS_PORT,abortConnect=false" \
     AuditRedaction__HmacKeyId=1 AuditRedaction__HmacKey="$HMAC_KEY" \
     Gateway__Issuer="${ISSUER:-http://localhost:8080/}" \
@@ -29,7 +31,7 @@ start_audit() {
     "$@" dotnet "$dir/AgentCore.Gateway.Audit.dll" >"$WORK/audit.log" 2>&1 &
   APP_PID=$!
   PIDS+=("$APP_PID")
-  until [ "$("${PSQL[@]}" -d auditdb -c "SELECT to_regclass('audit_events') IS NOT NULL" 2>/dev/null)" = "t" ]; do
+  until [ "$("${PSQL[@]}" -d "$AUDIT_DATABASE" -c "SELECT to_regclass('audit_events') IS NOT NULL" 2>/dev/null)" = "t" ]; do
     kill -0 "$APP_PID" 2>/dev/null || { cat "$WORK/audit.log" >&2; exit 1; }
     sleep 0.2
   done
@@ -42,7 +44,8 @@ stop_audit() {
 }
 
 # Writes $1 audit events as they come from producers (uuid4 ids, as Guid.NewGuid) in Redis protocol, XADD commands
-# for redis-cli --pipe, to $2. Timestamps spread evenly over the last $3 days (default: all "now").
+# for redis-cli --pipe, to $2: 10,000 users, 50 clients, 10 tenants. Timestamps spread evenly over the last $3 days
+# (default: all "now").
 generate_events() {
   python3 - "$1" "${3:-0}" >"$2" <<'PY'
 import json, sys, uuid, datetime
