@@ -51,7 +51,7 @@ for round in $(seq 1 "$ROUNDS"); do
       perf record -F 999 -g -p "$(postgres_pids | tr ' ' ',')" -o "$WORK/pg.perf" 2>/dev/null >&2 & PG_PERF=$!
       sleep 1
     fi
-    pg_before=$(cpu_seconds $(postgres_pids)); app_before=$(cpu_seconds "$APP_PID"); redis_before=$(cpu_seconds "$REDIS_PID")
+    pg_before=$(postgres_cpu_seconds); app_before=$(cpu_seconds "$APP_PID"); redis_before=$(cpu_seconds "$REDIS_PID")
     start=$(now)
     redis-cli -p "$REDIS_PORT" --pipe <"$WORK/events.resp" >/dev/null
     while [ "$(acknowledged)" -lt $((WARMUP_EVENTS + EVENTS)) ]; do sleep 0.05; done
@@ -61,7 +61,7 @@ for round in $(seq 1 "$ROUNDS"); do
       perf script -i "$WORK/audit.perf" 2>/dev/null | python3 "$ROOT/bench/edge/perf_summary.py" --match 'AgentCore|Npgsql|StackExchange|Redaction|Json' >"$PROFILE/$round$variant-audit.txt"
       perf script -i "$WORK/pg.perf" 2>/dev/null | python3 "$ROOT/bench/edge/perf_summary.py" >"$PROFILE/$round$variant-postgres.txt"
     fi
-    pg_after=$(cpu_seconds $(postgres_pids)); app_after=$(cpu_seconds "$APP_PID"); redis_after=$(cpu_seconds "$REDIS_PID")
+    pg_after=$(postgres_cpu_seconds); app_after=$(cpu_seconds "$APP_PID"); redis_after=$(cpu_seconds "$REDIS_PID")
     load=$(load_average)
     stored=$("${PSQL[@]}" -d auditdb -c 'SELECT count(*) FROM audit_events')
     stop_audit

@@ -62,7 +62,7 @@ start_identity() {
   STARTED_PORT=$(free_port)
   create_database "$database"
   run_identity "$dir" "$database" "$STARTED_PORT" Development
-  kill -INT "$STARTED_PID"; wait "$STARTED_PID" || true
+  kill "$STARTED_PID"; wait "$STARTED_PID" || true
   run_identity "$dir" "$database" "$STARTED_PORT" Production "$@"
 }
 
@@ -117,9 +117,9 @@ for round in $(seq 1 "$ROUNDS"); do
         mkdir -p "$PROFILE"
         perf record -F 999 -g -p "$pid" -o "$WORK/identity.perf" 2>/dev/null >&2 & PERF=$!
       fi
-      app_before=$(cpu_seconds "$pid"); pg_before=$(cpu_seconds $(postgres_pids))
+      app_before=$(cpu_seconds "$pid"); pg_before=$(postgres_cpu_seconds)
       out=$(load "$grant" "${PORT[$variant]}" "$DURATION")
-      app_after=$(cpu_seconds "$pid"); pg_after=$(cpu_seconds $(postgres_pids))
+      app_after=$(cpu_seconds "$pid"); pg_after=$(postgres_cpu_seconds)
       if [ -n "${PROFILE:-}" ]; then
         kill -INT "$PERF"; wait "$PERF" || true
         perf script -i "$WORK/identity.perf" 2>/dev/null | python3 "$ROOT/bench/edge/perf_summary.py" \

@@ -8,8 +8,11 @@ PIDS=()
 export PGPASSWORD=bench-only
 
 cleanup() {
-  # SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for its clients); the others end on either.
-  for pid in "${PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  # SIGTERM ends the others (a background job of a script ignores SIGINT); for PostgreSQL it would wait for its
+  # clients, SIGINT is its fast shutdown.
+  for pid in "${PIDS[@]}"; do
+    if [ "$pid" = "${PG_PID:-}" ]; then kill -INT "$pid" 2>/dev/null || true; else kill "$pid" 2>/dev/null || true; fi
+  done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
@@ -59,6 +62,18 @@ start_postgres() {
 
 # The postmaster and its backends.
 postgres_pids() { echo "$PG_PID" $(pgrep -P "$PG_PID"); }
+
+# CPU seconds PostgreSQL used so far, backends that have exited included: the postmaster's own time and that of the
+# children it reaped (cutime, cstime), plus the live backends'.
+postgres_cpu_seconds() {
+  local hz total pid
+  hz=$(getconf CLK_TCK)
+  total=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$PG_PID/stat")
+  for pid in $(pgrep -P "$PG_PID"); do
+    [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+  done
+  python3 -c "print(f'{$total / $hz:.3f}')"
+}
 
 # A connection string for database $1 on the benchmark's PostgreSQL.
 pg_connection() { echo "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PGPASSWORD;Database=$1"; }
