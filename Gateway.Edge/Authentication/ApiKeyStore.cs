@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using AgentCore.Gateway.Authentication.AccessTokens;
+using AgentCore.Gateway.Authentication.EdgeTrust;
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.ServiceDefaults.Trust;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

@@ -1,4 +1,4 @@
-using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Authentication.AccessTokens;
 using Microsoft.AspNetCore.Authentication;
 
 namespace AgentCore.Gateway.Edge.Authentication;
@@ -11,17 +11,8 @@ internal static class AuthenticationExtensions
     /// </summary>
     public static IHostApplicationBuilder AddEdgeAuthentication(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<JwtValidationOptions>()
-            .Configure(jwt => jwt.Issuer = builder.Configuration[GatewayTokens.IssuerConfigurationKey] ?? string.Empty)
-            .Bind(builder.Configuration.GetSection(JwtValidationOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddAccessTokenValidation();
         builder.AddValidatedOptions<ApiKeyOptions>(ApiKeyOptions.SectionName);
-
-        builder.Services.AddHttpClient(SigningKeyProvider.HttpClientName);
-        builder.Services.AddSingleton<SigningKeyProvider>();
-        builder.Services.AddSingleton<ValidatedTokenCache>();
-        builder.Services.AddSingleton<AccessTokenValidator>();
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddHostedService<ApiKeyRevocationListener>();
 

@@ -1,3 +1,4 @@
+using AgentCore.Gateway.Authentication.EdgeTrust;
 using Microsoft.AspNetCore.Authorization;
 using Yarp.ReverseProxy.Transforms.Builder;
 

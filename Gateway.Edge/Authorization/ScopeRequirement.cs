@@ -1,3 +1,4 @@
+using AgentCore.Gateway.Authentication.AccessTokens;
 using AgentCore.Gateway.Edge.Authentication;
 using Microsoft.AspNetCore.Authorization;
 

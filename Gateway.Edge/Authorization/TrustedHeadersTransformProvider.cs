@@ -1,7 +1,8 @@
 using System.Text;
+using AgentCore.Gateway.Authentication.AccessTokens;
+using AgentCore.Gateway.Authentication.EdgeTrust;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Edge.Authentication;
-using AgentCore.Gateway.ServiceDefaults.Trust;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
+using AgentCore.Gateway.Authentication.AccessTokens;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Edge.Authentication;
 using Microsoft.AspNetCore.RateLimiting;

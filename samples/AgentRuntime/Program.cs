@@ -1,3 +1,4 @@
+using AgentCore.Gateway.Authentication.EdgeTrust;
 using AgentCore.Samples.AgentRuntime.Storage;
 using AgentCore.Samples.AgentRuntime.Tasks;
 using AgentCore.Samples.AgentRuntime.Worker;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using AgentCore.Gateway.Authentication.EdgeTrust;
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.ServiceDefaults.Trust;
 using AgentCore.Gateway.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

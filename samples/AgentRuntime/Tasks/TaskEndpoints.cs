@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentCore.Gateway.Authentication.EdgeTrust;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.ServiceDefaults.Errors;
 using AgentCore.Samples.AgentRuntime.Storage;

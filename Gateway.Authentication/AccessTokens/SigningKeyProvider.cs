@@ -3,9 +3,10 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace AgentCore.Gateway.Edge.Authentication;
+namespace AgentCore.Gateway.Authentication.AccessTokens;
 
 /// <summary>
 /// Identity's signing keys, read from its discovery document and JWKS and kept in memory. Only RSA signing keys are

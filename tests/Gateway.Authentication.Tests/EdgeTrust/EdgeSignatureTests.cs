@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using AgentCore.Gateway.ServiceDefaults.Trust;
+using AgentCore.Gateway.Authentication.EdgeTrust;
 
-namespace AgentCore.Gateway.ServiceDefaults.Tests;
+namespace AgentCore.Gateway.Authentication.Tests.EdgeTrust;
 
 public sealed class EdgeSignatureTests
 {

@@ -1,15 +1,15 @@
 using System.Collections.Frozen;
 using System.Security.Claims;
+using AgentCore.Gateway.Authentication.EdgeTrust;
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.ServiceDefaults.Trust;
 
-namespace AgentCore.Gateway.Edge.Authentication;
+namespace AgentCore.Gateway.Authentication.AccessTokens;
 
 /// <summary>
 /// An authenticated caller. Built once per token (then cached) or per API key record, so scope checks and header
 /// forwarding read ready-made values instead of searching claims on every request.
 /// </summary>
-internal sealed class GatewayIdentity : ClaimsIdentity
+public sealed class GatewayIdentity : ClaimsIdentity
 {
     public GatewayIdentity(string authenticationType, EdgeCaller caller, IEnumerable<string> roles, string? tokenId)
         : base(BuildClaims(caller, roles, tokenId), authenticationType, GatewayClaims.Subject, GatewayClaims.Roles)

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace AgentCore.Gateway.Edge.Authentication;
+namespace AgentCore.Gateway.Authentication.AccessTokens;
 
 /// <summary>The SHA-256 of a token as a value type: a cache key that holds no token and costs no allocation.</summary>
 internal readonly record struct TokenHash(ulong A, ulong B, ulong C, ulong D)

@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using AgentCore.Gateway.Contracts;
 
-namespace AgentCore.Gateway.Edge.Authentication;
+namespace AgentCore.Gateway.Authentication.AccessTokens;
 
 /// <summary>The <c>Authentication:Jwt</c> section: how the Edge validates bearer access tokens locally.</summary>
-internal sealed class JwtValidationOptions
+public sealed class JwtValidationOptions
 {
     public const string SectionName = "Authentication:Jwt";
 

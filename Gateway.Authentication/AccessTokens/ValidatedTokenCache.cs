@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
-namespace AgentCore.Gateway.Edge.Authentication;
+namespace AgentCore.Gateway.Authentication.AccessTokens;
 
 /// <summary>
 /// Tokens that passed validation, keyed by their hash and kept until they expire, so a client reusing its token

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace AgentCore.Gateway.ServiceDefaults.Trust;
+namespace AgentCore.Gateway.Authentication.EdgeTrust;
 
 /// <summary>
 /// The <c>EdgeTrust</c> configuration section, shared by the Edge (which signs) and the backends (which verify).

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace AgentCore.Gateway.ServiceDefaults.Trust;
+namespace AgentCore.Gateway.Authentication.EdgeTrust;
 
 /// <summary>
 /// Refuses every request a backend did not receive through the Edge: the signature must verify and be fresh.

@@ -1,9 +1,9 @@
-using AgentCore.Gateway.ServiceDefaults.Trust;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
-namespace Microsoft.Extensions.Hosting;
+namespace AgentCore.Gateway.Authentication.EdgeTrust;
 
 public static class EdgeTrustExtensions
 {

@@ -3,11 +3,11 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using AgentCore.Gateway.Authentication.EdgeTrust;
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.ServiceDefaults.Trust;
 using Microsoft.Extensions.Options;
 
-namespace AgentCore.Gateway.Edge.Authentication;
+namespace AgentCore.Gateway.Authentication.AccessTokens;
 
 /// <summary>
 /// Validates RFC 9068 access tokens (JWS compact, RS256) without a general-purpose JWT library: only the few header
@@ -15,13 +15,22 @@ namespace AgentCore.Gateway.Edge.Authentication;
 /// token expires. The header's <c>jku</c>, <c>x5u</c>, <c>jwk</c> and <c>x5c</c> are never read, so a token can
 /// never choose its own key.
 /// </summary>
-internal sealed class AccessTokenValidator(
-    SigningKeyProvider keys,
-    ValidatedTokenCache cache,
-    IOptions<JwtValidationOptions> options,
-    TimeProvider time)
+public sealed class AccessTokenValidator
 {
     private const int MaxTokenLength = 8 * 1024;
+
+    private readonly SigningKeyProvider keys;
+    private readonly ValidatedTokenCache cache;
+    private readonly IOptions<JwtValidationOptions> options;
+    private readonly TimeProvider time;
+
+    internal AccessTokenValidator(SigningKeyProvider keys, ValidatedTokenCache cache, IOptions<JwtValidationOptions> options, TimeProvider time)
+    {
+        this.keys = keys;
+        this.cache = cache;
+        this.options = options;
+        this.time = time;
+    }
 
     public async ValueTask<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
     {
@@ -320,7 +329,7 @@ internal sealed class AccessTokenValidator(
 }
 
 /// <summary>The outcome of validating one token: an identity, or the reason it was refused (safe to show the caller).</summary>
-internal readonly record struct TokenValidation(GatewayIdentity? Identity, string? Error)
+public readonly record struct TokenValidation(GatewayIdentity? Identity, string? Error)
 {
     public static TokenValidation Success(GatewayIdentity identity) => new(identity, null);
 

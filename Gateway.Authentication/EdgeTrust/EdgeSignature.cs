@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace AgentCore.Gateway.ServiceDefaults.Trust;
+namespace AgentCore.Gateway.Authentication.EdgeTrust;
 
 /// <summary>
 /// The HMAC that proves a request came through the Edge: over the method, path, request id, timestamp and the

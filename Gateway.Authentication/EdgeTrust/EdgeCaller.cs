@@ -1,4 +1,4 @@
-namespace AgentCore.Gateway.ServiceDefaults.Trust;
+namespace AgentCore.Gateway.Authentication.EdgeTrust;
 
 /// <summary>The authenticated caller as the Edge vouches for it in the trusted headers.</summary>
 /// <param name="TenantId">The caller's tenant; empty for callers bound to none (platform administrators).</param>
