@@ -11,14 +11,14 @@
 # Rounds alternate builds A and B when A_SRC is set (both running, each on its own database), so both see the same load.
 #
 # Usage: bench/identity/run.sh
-# env:   ROUNDS=3 DURATION=10s WARMUP=30 GRANTS="client_credentials refresh_token password" CONNECTIONS=16
+# env:   ROUNDS=3 DURATION=10s WARMUP=60 GRANTS="client_credentials refresh_token password" CONNECTIONS=16
 #        A_SRC=<other checkout, e.g. main>  B_SRC=<this checkout>  A_ENV/B_ENV="Key=Value ..." (extra settings)
 #        QUIET=<load average>: before each round, wait until the 1-minute load average is below it (shared machines)
 #        PROFILE=<dir>: perf record of Identity during each measured window, summed up per function
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-10s}; WARMUP=${WARMUP:-30}; CONNECTIONS=${CONNECTIONS:-16}
+ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-10s}; WARMUP=${WARMUP:-60}; CONNECTIONS=${CONNECTIONS:-16}
 GRANTS=${GRANTS:-client_credentials refresh_token password}
 B_SRC=${B_SRC:-$ROOT}
 read -r -a A_EXTRA <<<"${A_ENV:-}"; read -r -a B_EXTRA <<<"${B_ENV:-}"
