@@ -12,7 +12,8 @@ namespace AgentCore.Gateway.Audit.Ingestion;
 /// entries are read through the consumer group, committed in one transaction per batch, and acknowledged only after the
 /// commit. While PostgreSQL is away the batch is retried and new entries stay in the stream. Entries another consumer
 /// read but never acknowledged (it died) are claimed with XAUTOCLAIM once idle long enough. After any failure this
-/// consumer first re-reads its own pending entries, so nothing it read is left behind.
+/// consumer first re-reads its own pending entries, so nothing it read is left behind. While one batch is being
+/// committed, the next is read and parsed (one batch in flight), so the service's CPU and PostgreSQL's overlap.
 /// </summary>
 internal sealed partial class AuditStreamConsumer : BackgroundService
 {
@@ -58,6 +59,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
         var groupExists = false;
         var position = OwnPendingEntries;
         var nextClaim = time.GetUtcNow();
+        var inFlight = Task.CompletedTask;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -70,8 +72,16 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
 
                 if (time.GetUtcNow() >= nextClaim)
                 {
+                    await inFlight.ConfigureAwait(false);
                     await ClaimAbandonedAsync(stoppingToken).ConfigureAwait(false);
                     nextClaim = time.GetUtcNow() + options.ClaimInterval;
+                }
+
+                // Own pending entries are read from the start of the list: the batch in flight must be acknowledged first,
+                // or it would be read again.
+                if (position == OwnPendingEntries)
+                {
+                    await inFlight.ConfigureAwait(false);
                 }
 
                 var entries = await redis.GetDatabase()
@@ -79,7 +89,9 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
                     .ConfigureAwait(false);
                 if (entries.Length > 0)
                 {
-                    await StoreAndAcknowledgeAsync(entries, stoppingToken).ConfigureAwait(false);
+                    var batch = parser.Parse(entries);
+                    await inFlight.ConfigureAwait(false);
+                    inFlight = StoreAndAcknowledgeAsync(entries, batch, stoppingToken);
                 }
                 else if (position == OwnPendingEntries)
                 {
@@ -87,6 +99,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
                 }
                 else
                 {
+                    await inFlight.ConfigureAwait(false);
                     await Task.Delay(options.PollInterval, time, stoppingToken).ConfigureAwait(false);
                 }
             }
@@ -94,16 +107,35 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
             {
                 // Redis lost the stream (restarted without persistence): recreate the group and carry on.
                 LogGroupMissing(logger, options.ConsumerGroup);
+                inFlight = await SettledAsync(inFlight).ConfigureAwait(false);
                 groupExists = false;
                 position = OwnPendingEntries;
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException && !stoppingToken.IsCancellationRequested)
             {
                 LogRedisFailed(logger, exception, options.RetryDelay);
+                inFlight = await SettledAsync(inFlight).ConfigureAwait(false);
                 position = OwnPendingEntries;
                 await Task.Delay(options.RetryDelay, time, stoppingToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Waits for the batch in flight to end, whatever its fate: if its acknowledgement failed, its entries are still
+    /// pending and the re-read of this consumer's pending entries that follows every failure stores them again.
+    /// </summary>
+    private static async Task<Task> SettledAsync(Task inFlight)
+    {
+        try
+        {
+            await inFlight.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+        }
+
+        return Task.CompletedTask;
     }
 
     private async Task CreateGroupAsync()
@@ -142,7 +174,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
             if (claimed.ClaimedEntries.Length > 0)
             {
                 LogClaimed(logger, claimed.ClaimedEntries.Length, options.ClaimIdleTime);
-                await StoreAndAcknowledgeAsync(claimed.ClaimedEntries, cancellationToken).ConfigureAwait(false);
+                await StoreAndAcknowledgeAsync(claimed.ClaimedEntries, parser.Parse(claimed.ClaimedEntries), cancellationToken).ConfigureAwait(false);
             }
 
             start = claimed.NextStartId;
@@ -150,9 +182,8 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
         while (start != "0-0" && !cancellationToken.IsCancellationRequested);
     }
 
-    private async Task StoreAndAcknowledgeAsync(StreamEntry[] entries, CancellationToken cancellationToken)
+    private async Task StoreAndAcknowledgeAsync(StreamEntry[] entries, ParsedBatch batch, CancellationToken cancellationToken)
     {
-        var batch = parser.Parse(entries);
         foreach (var deadLetter in batch.DeadLetters)
         {
             LogDeadLettered(logger, deadLetter.StreamEntryId, deadLetter.Error);

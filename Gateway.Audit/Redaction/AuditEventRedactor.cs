@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -16,6 +17,8 @@ namespace AgentCore.Gateway.Audit.Redaction;
 /// </summary>
 internal sealed partial class AuditEventRedactor
 {
+    private const int MaxCachedPseudonyms = 20_000;
+
     private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
 
     // Keys whose value is a credential by name. "jti", "*_hash" and "*_id" stay: they identify a token without being one.
@@ -25,6 +28,12 @@ internal sealed partial class AuditEventRedactor
     private static readonly FrozenSet<string> PersonalKeys =
         FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "username", "user_name", "email", "subject", "sub", "login_hint", "ip", "source_address", "phone");
 
+    /// <summary>
+    /// Pseudonyms already computed: the same users and (truncated) addresses come back in event after event, and an
+    /// HMAC costs more than the rest of an event's redaction. Bounded: emptied when full.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, string> pseudonyms = new(StringComparer.Ordinal);
+    private readonly Func<string, string> computePseudonym;
     private readonly Redactor pseudonymizer;
     private readonly Redactor eraser;
     private readonly int maxFieldLength;
@@ -32,6 +41,7 @@ internal sealed partial class AuditEventRedactor
     public AuditEventRedactor(IRedactorProvider redactors, IOptions<AuditRedactionOptions> options)
     {
         pseudonymizer = redactors.GetRedactor(AuditDataClasses.Pseudonymized);
+        computePseudonym = pseudonymizer.Redact;
         eraser = redactors.GetRedactor(AuditDataClasses.Credential);
         maxFieldLength = options.Value.MaxFieldLength;
     }
@@ -54,7 +64,7 @@ internal sealed partial class AuditEventRedactor
     };
 
     /// <summary>The stored form of a personal value, so that a query can look it up without storing it in clear.</summary>
-    public string? Pseudonymize(string? value) => value is null ? null : pseudonymizer.Redact(Bound(value));
+    public string? Pseudonymize(string? value) => value is null ? null : Pseudonym(Bound(value)!);
 
     private SortedDictionary<string, string> RedactDetails(IReadOnlyDictionary<string, string> details)
     {
@@ -63,11 +73,26 @@ internal sealed partial class AuditEventRedactor
         {
             var safeKey = Bound(key)!;
             redacted[safeKey] = IsCredentialKey(safeKey) ? eraser.Redact(value)
-                : PersonalKeys.Contains(safeKey) ? pseudonymizer.Redact(Bound(value))
+                : PersonalKeys.Contains(safeKey) ? Pseudonym(Bound(value)!)
                 : Text(value) ?? string.Empty;
         }
 
         return redacted;
+    }
+
+    private string Pseudonym(string value)
+    {
+        if (pseudonyms.TryGetValue(value, out var pseudonym))
+        {
+            return pseudonym;
+        }
+
+        if (pseudonyms.Count >= MaxCachedPseudonyms)
+        {
+            pseudonyms.Clear();
+        }
+
+        return pseudonyms.GetOrAdd(value, computePseudonym);
     }
 
     /// <summary>Free text: erased whole when it carries something credential-shaped, bounded otherwise.</summary>

@@ -51,6 +51,7 @@ internal static class AuthorizationExtensions
         var issuer = builder.Configuration[GatewayTokens.IssuerConfigurationKey]
             ?? throw new InvalidOperationException($"The token issuer is not configured ({GatewayTokens.IssuerConfigurationKey}).");
 
+        builder.Services.AddSingleton<ClientSecretVerifications>();
         builder.Services.AddOpenIddict()
             .AddCore(core =>
             {

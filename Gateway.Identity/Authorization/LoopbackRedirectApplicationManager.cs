@@ -9,14 +9,32 @@ namespace AgentCore.Gateway.Identity.Authorization;
 /// <summary>
 /// Accepts any port on a registered loopback-IP redirect URI, as RFC 8252 section 7.3 requires for native clients
 /// (such as the CLI) that listen on an ephemeral port. Scheme, host, path and query must still match exactly.
+/// Client secrets that were verified recently are accepted without hashing them again (<see cref="ClientSecretVerifications"/>).
 /// </summary>
 internal sealed class LoopbackRedirectApplicationManager(
     IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication> cache,
     ILogger<OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
-    IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store)
+    IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store,
+    ClientSecretVerifications verifications)
     : OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>(cache, logger, options, store)
 {
+    protected override async ValueTask<bool> ValidateClientSecretAsync(string secret, string comparand, CancellationToken cancellationToken = default)
+    {
+        if (verifications.IsVerified(comparand, secret))
+        {
+            return true;
+        }
+
+        var valid = await base.ValidateClientSecretAsync(secret, comparand, cancellationToken);
+        if (valid)
+        {
+            verifications.Remember(comparand, secret);
+        }
+
+        return valid;
+    }
+
     public override async ValueTask<bool> ValidateRedirectUriAsync(
         OpenIddictEntityFrameworkCoreApplication application, string uri, CancellationToken cancellationToken = default)
     {

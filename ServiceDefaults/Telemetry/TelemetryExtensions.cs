@@ -54,8 +54,8 @@ internal static class TelemetryExtensions
                     .AddHttpClientInstrumentation();
                 if (string.IsNullOrWhiteSpace(builder.Configuration[SamplerSetting]))
                 {
-                    tracing.SetSampler(provider => new ParentBasedSampler(
-                        new TraceIdRatioBasedSampler(provider.GetRequiredService<IOptions<TracingOptions>>().Value.SamplingRatio)));
+                    tracing.SetSampler(provider => new ParentBasedSampler(new BackgroundCallSampler(
+                        new TraceIdRatioBasedSampler(provider.GetRequiredService<IOptions<TracingOptions>>().Value.SamplingRatio))));
                 }
             })
             .UseOtlpExporter();

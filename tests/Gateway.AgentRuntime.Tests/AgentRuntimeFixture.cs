@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using AgentCore.Gateway.Authentication.EdgeTrust;
@@ -11,10 +12,14 @@ namespace AgentCore.Samples.AgentRuntime.Tests;
 
 /// <summary>
 /// The agent runtime on a loopback Kestrel port with real PostgreSQL and redis-server, in Development (so the sample
-/// agents are seeded), with a fast worker. Requests are signed the way the Edge signs them.
+/// agents are seeded), with a fast worker. Requests are signed the way the Edge signs them. The worker's safety-net
+/// poll is set to ten minutes, far beyond any test's patience: whatever a test sees happen, a wake-up on commit or at
+/// the next due time caused it.
 /// </summary>
-public sealed class AgentRuntimeFixture : IAsyncLifetime
+public class AgentRuntimeFixture : IAsyncLifetime
 {
+    public static readonly TimeSpan SafetyNetInterval = TimeSpan.FromMinutes(10);
+
     private const string TrustKey = "test-only-edge-trust-key-0123456789abcdefghijklmnop";
     private static readonly byte[] TrustKeyBytes = Encoding.UTF8.GetBytes(TrustKey);
 
@@ -40,13 +45,17 @@ public sealed class AgentRuntimeFixture : IAsyncLifetime
             web.UseSetting($"ConnectionStrings:{ServiceNames.AgentsDatabase}", DatabaseConnectionString);
             web.UseSetting($"ConnectionStrings:{ServiceNames.Redis}", Redis.ConnectionString);
             web.UseSetting("EdgeTrust:Key", TrustKey);
-            web.UseSetting("TaskWorker:PollInterval", "00:00:00.100");
+            web.UseSetting("TaskWorker:SafetyNetInterval", SafetyNetInterval.ToString("c", CultureInfo.InvariantCulture));
+            web.UseSetting("TaskWorker:RetryDelay", "00:00:00.100");
             web.UseSetting("TaskWorker:StartDelay", "00:00:00");
             web.UseSetting("TaskWorker:RunDuration", "00:00:00.200");
+            Configure(web);
         });
         runtime.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         runtime.StartServer();
     }
+
+    public IServiceProvider Services => runtime!.Services;
 
     /// <summary>
     /// A client whose requests carry the Edge's signature for <paramref name="tenant"/> (none when null), or, without
@@ -58,6 +67,11 @@ public sealed class AgentRuntimeFixture : IAsyncLifetime
         return throughEdge
             ? runtime!.CreateDefaultClient(runtime.ClientOptions.BaseAddress, new EdgeSigningHandler(TrustKeyBytes, TimeProvider.System, caller))
             : runtime!.CreateDefaultClient(runtime.ClientOptions.BaseAddress, new UnsignedCallerHandler(caller));
+    }
+
+    /// <summary>Settings a derived fixture adds to the runtime's.</summary>
+    protected virtual void Configure(IWebHostBuilder web)
+    {
     }
 
     public async ValueTask DisposeAsync()
@@ -77,6 +91,8 @@ public sealed class AgentRuntimeFixture : IAsyncLifetime
         {
             await postgres.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 }
 

@@ -20,20 +20,15 @@ public sealed class OutboxTests(AgentRuntimeFixture runtime) : IClassFixture<Age
             taskId = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("task_id").GetGuid();
 
             // The task completes without Redis; its events wait in the outbox.
-            await EventuallyAsync(async () => await UnsentEventsAsync(taskId) >= 3);
+            await Eventually.HoldsAsync(async () => await UnsentEventsAsync(taskId) >= 3, TimeSpan.FromSeconds(30), "the task's three events wait in the outbox");
         }
         finally
         {
             await runtime.Redis.StartAgainAsync();
         }
 
-        await EventuallyAsync(async () => await UnsentEventsAsync(taskId) == 0);
-        var entries = await runtime.RedisClient.GetDatabase().StreamRangeAsync(StreamNames.AgentEvents);
-        var types = entries
-            .Select(entry => JsonDocument.Parse(entry[StreamNames.PayloadField].ToString()).RootElement)
-            .Where(payload => payload.GetProperty("data").GetProperty("task_id").GetGuid() == taskId)
-            .Select(payload => payload.GetProperty("type").GetString())
-            .ToList();
+        await Eventually.HoldsAsync(async () => await UnsentEventsAsync(taskId) == 0, TimeSpan.FromSeconds(30), "the outbox is drained");
+        var types = await Eventually.PublishedEventTypesAsync(runtime.RedisClient, taskId);
         Assert.Equal([AgentEventTypes.AgentStatusChanged, AgentEventTypes.TaskCompleted, AgentEventTypes.AgentStatusChanged], types);
     }
 
@@ -44,20 +39,5 @@ public sealed class OutboxTests(AgentRuntimeFixture runtime) : IClassFixture<Age
         await using var command = new NpgsqlCommand("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND data->>'task_id' = @task", connection);
         command.Parameters.AddWithValue("task", taskId.ToString());
         return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Fail("The condition did not become true within 30 seconds.");
     }
 }

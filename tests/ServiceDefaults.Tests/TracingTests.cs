@@ -32,6 +32,26 @@ public sealed class TracingTests
     }
 
     [Fact]
+    public void An_outgoing_call_that_starts_no_trace_of_its_own_is_dropped_and_the_same_call_inside_a_trace_is_recorded()
+    {
+        using var app = Build(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1"));
+        _ = app.Services.GetRequiredService<TracerProvider>();
+        using var source = new ActivitySource("AgentCore.Gateway.Tests");
+
+        using (var poll = source.StartActivity("a background loop's query", ActivityKind.Client))
+        {
+            Assert.True(poll is null || !poll.Recorded);
+        }
+
+        using var job = source.StartActivity("a job with its own span");
+        using var query = source.StartActivity("the job's query", ActivityKind.Client);
+        Assert.NotNull(job);
+        Assert.True(job.Recorded);
+        Assert.NotNull(query);
+        Assert.True(query.Recorded);
+    }
+
+    [Fact]
     public void A_sampling_ratio_outside_zero_to_one_is_refused_at_start()
     {
         using var app = Build(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1"), ("Telemetry:Tracing:SamplingRatio", "1.5"));

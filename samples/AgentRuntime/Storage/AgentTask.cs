@@ -27,6 +27,9 @@ internal sealed class AgentTask
     public DateTimeOffset EstimatedCompletion { get; init; }
 
     public string? RequestId { get; init; }
+
+    /// <summary>The W3C <c>traceparent</c> of the request that created the task, so the worker continues its trace.</summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>The states of <see cref="AgentTask.Status"/>.</summary>

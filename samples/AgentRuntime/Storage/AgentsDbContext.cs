@@ -5,6 +5,9 @@ namespace AgentCore.Samples.AgentRuntime.Storage;
 /// <summary>The PostgreSQL store of agents, their tasks, and the outbox of events about them.</summary>
 internal sealed class AgentsDbContext(DbContextOptions<AgentsDbContext> options) : DbContext(options)
 {
+    /// <summary>A W3C <c>traceparent</c>: version, trace id, span id and flags, 55 characters.</summary>
+    private const int TraceParentLength = 55;
+
     public DbSet<Agent> Agents => Set<Agent>();
 
     public DbSet<AgentTask> Tasks => Set<AgentTask>();
@@ -38,8 +41,10 @@ internal sealed class AgentsDbContext(DbContextOptions<AgentsDbContext> options)
             task.Property(t => t.CompletedAt).HasColumnName("completed_at");
             task.Property(t => t.EstimatedCompletion).HasColumnName("estimated_completion");
             task.Property(t => t.RequestId).HasColumnName("request_id").HasMaxLength(64);
+            task.Property(t => t.TraceParent).HasColumnName("trace_parent").HasMaxLength(TraceParentLength);
             task.HasOne<Agent>().WithMany().HasForeignKey(t => t.AgentId);
             task.HasIndex(t => new { t.Status, t.CreatedAt });
+            task.HasIndex(t => new { t.Status, t.StartedAt });
         });
 
         modelBuilder.Entity<OutboxMessage>(message =>
@@ -53,6 +58,7 @@ internal sealed class AgentsDbContext(DbContextOptions<AgentsDbContext> options)
             message.Property(m => m.Data).HasColumnName("data").HasColumnType("jsonb");
             message.Property(m => m.OccurredAt).HasColumnName("occurred_at");
             message.Property(m => m.RequestId).HasColumnName("request_id").HasMaxLength(64);
+            message.Property(m => m.TraceParent).HasColumnName("trace_parent").HasMaxLength(TraceParentLength);
             message.Property(m => m.SentAt).HasColumnName("sent_at");
             message.HasIndex(m => m.Id).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_unsent");
         });

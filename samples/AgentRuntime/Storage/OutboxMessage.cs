@@ -21,6 +21,9 @@ internal sealed class OutboxMessage
 
     public string? RequestId { get; init; }
 
+    /// <summary>The W3C <c>traceparent</c> the publication continues: the trace of the request behind the event.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>When the event reached the stream; null until then.</summary>
     public DateTimeOffset? SentAt { get; set; }
 }

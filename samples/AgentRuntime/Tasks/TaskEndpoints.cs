@@ -69,6 +69,7 @@ internal static class TaskEndpoints
             CreatedAt = now,
             EstimatedCompletion = now + worker.Value.ExpectedDuration,
             RequestId = context.TraceIdentifier,
+            TraceParent = WorkerTracing.CurrentTraceParent(),
         };
         db.Tasks.Add(task);
         await db.SaveChangesAsync(context.RequestAborted).ConfigureAwait(false);

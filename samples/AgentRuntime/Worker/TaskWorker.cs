@@ -1,61 +1,72 @@
+using System.Diagnostics;
 using System.Text.Json;
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.ServiceDefaults.Events;
 using AgentCore.Samples.AgentRuntime.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace AgentCore.Samples.AgentRuntime.Worker;
 
 /// <summary>
-/// Moves tasks created → running → completed, writing each transition's events to the outbox in the same
-/// transaction, then publishes unsent outbox events in order and marks each sent only after Redis accepted it.
-/// A Redis outage therefore delays events but never loses them; a crash between XADD and marking may publish an
-/// event twice (at-least-once), which consumers tolerate by the event's content.
+/// Moves tasks created → running → completed, writing each transition's events to the outbox in the same transaction.
+/// It does not poll: it sleeps until the next task is due, and a new task wakes it (a commit notification, see
+/// <see cref="CommitListener"/>); <see cref="TaskWorkerOptions.SafetyNetInterval"/> only bounds a missed wake-up.
 /// </summary>
 internal sealed partial class TaskWorker(
     IServiceScopeFactory scopes,
-    IAgentEventPublisher publisher,
+    WorkSignals signals,
     IOptions<TaskWorkerOptions> options,
     TimeProvider time,
     ILogger<TaskWorker> logger) : BackgroundService
 {
+    /// <summary>A task that is due but was not taken is locked by another replica's round, which ends in milliseconds.</summary>
+    private static readonly TimeSpan LockedElsewherePause = TimeSpan.FromMilliseconds(20);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            TimeSpan wait;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<AgentsDbContext>();
-                await AdvanceAsync(db, stoppingToken).ConfigureAwait(false);
-                await PublishAsync(db, stoppingToken).ConfigureAwait(false);
+                var advanced = await AdvanceAsync(db, stoppingToken).ConfigureAwait(false);
+                if (advanced > 0)
+                {
+                    signals.OutboxChanged.Set();
+                }
+
+                if (advanced == options.Value.BatchSize)
+                {
+                    continue;
+                }
+
+                wait = await UntilNextDueAsync(db, stoppingToken).ConfigureAwait(false);
+                if (advanced == 0 && wait < LockedElsewherePause)
+                {
+                    wait = LockedElsewherePause;
+                }
             }
-            catch (Exception exception) when (exception is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
+            catch (Exception exception) when (exception is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException or TimeoutException
+                && !stoppingToken.IsCancellationRequested)
             {
-                LogRoundFailed(logger, exception);
+                LogRoundFailed(logger, exception, options.Value.RetryDelay);
+                wait = options.Value.RetryDelay;
             }
 
-            try
-            {
-                await Task.Delay(options.Value.PollInterval, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            await signals.TasksChanged.WaitAsync(wait, time, stoppingToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>One transaction: the due transitions and their events, or nothing; retried whole on transient failures.</summary>
-    internal Task AdvanceAsync(AgentsDbContext db, CancellationToken cancellationToken) =>
+    internal Task<int> AdvanceAsync(AgentsDbContext db, CancellationToken cancellationToken) =>
         db.Database.CreateExecutionStrategy().ExecuteAsync(
             (Worker: this, Db: db),
             static (state, token) => state.Worker.AdvanceOnceAsync(state.Db, token),
             cancellationToken);
 
-    private async Task AdvanceOnceAsync(AgentsDbContext db, CancellationToken cancellationToken)
+    private async Task<int> AdvanceOnceAsync(AgentsDbContext db, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var settings = options.Value;
@@ -77,59 +88,61 @@ internal sealed partial class TaskWorker(
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         if (due.Count == 0)
         {
-            return;
+            return 0;
         }
 
         foreach (var task in due)
         {
-            if (task.Status == TaskStatuses.Created)
+            var starting = task.Status == TaskStatuses.Created;
+            using var span = WorkerTracing.StartFrom(task.TraceParent, starting ? "task started" : "task completed", ActivityKind.Internal);
+            span?.SetTag("agentcore.task.id", task.Id);
+            var traceParent = span?.Id ?? task.TraceParent;
+            if (starting)
             {
                 task.Status = TaskStatuses.Running;
                 task.StartedAt = now;
-                db.Outbox.Add(Event(task, AgentEventTypes.AgentStatusChanged, new { status = "busy", task_id = task.Id }, now));
+                db.Outbox.Add(Event(task, AgentEventTypes.AgentStatusChanged, new { status = "busy", task_id = task.Id }, now, traceParent));
             }
             else
             {
                 task.Status = TaskStatuses.Completed;
                 task.CompletedAt = now;
-                db.Outbox.Add(Event(task, AgentEventTypes.TaskCompleted, new { task_id = task.Id, task_type = task.TaskType, status = TaskStatuses.Completed }, now));
-                db.Outbox.Add(Event(task, AgentEventTypes.AgentStatusChanged, new { status = "idle", task_id = task.Id }, now));
+                db.Outbox.Add(Event(task, AgentEventTypes.TaskCompleted, new { task_id = task.Id, task_type = task.TaskType, status = TaskStatuses.Completed }, now, traceParent));
+                db.Outbox.Add(Event(task, AgentEventTypes.AgentStatusChanged, new { status = "idle", task_id = task.Id }, now, traceParent));
             }
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return due.Count;
     }
 
-    /// <summary>Publishes unsent events oldest first; stops at the first Redis failure so order is kept.</summary>
-    internal async Task PublishAsync(AgentsDbContext db, CancellationToken cancellationToken)
+    /// <summary>How long until the oldest waiting task is due to start or the oldest running one to finish.</summary>
+    private async Task<TimeSpan> UntilNextDueAsync(AgentsDbContext db, CancellationToken cancellationToken)
     {
-        var unsent = await db.Outbox
-            .Where(message => message.SentAt == null)
-            .OrderBy(message => message.Id)
-            .Take(options.Value.BatchSize)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var message in unsent)
+        var settings = options.Value;
+        var oldestWaiting = await db.Tasks.Where(task => task.Status == TaskStatuses.Created)
+            .MinAsync(task => (DateTimeOffset?)task.CreatedAt, cancellationToken).ConfigureAwait(false);
+        var oldestRunning = await db.Tasks.Where(task => task.Status == TaskStatuses.Running)
+            .MinAsync(task => task.StartedAt, cancellationToken).ConfigureAwait(false);
+        var wait = settings.SafetyNetInterval;
+        var now = time.GetUtcNow();
+        if (oldestWaiting is { } created)
         {
-            using var data = JsonDocument.Parse(message.Data);
-            try
-            {
-                await publisher.PublishAsync(
-                    new AgentEvent(message.Type, message.AgentId, message.TenantId, message.OccurredAt, data.RootElement.Clone(), message.RequestId),
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (RedisException exception)
-            {
-                LogPublishDeferred(logger, unsent.Count, exception);
-                return;
-            }
-
-            message.SentAt = time.GetUtcNow();
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            wait = Min(wait, created + settings.StartDelay - now);
         }
+
+        if (oldestRunning is { } started)
+        {
+            wait = Min(wait, started + settings.RunDuration - now);
+        }
+
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
     }
 
-    private static OutboxMessage Event(AgentTask task, string type, object data, DateTimeOffset now) => new()
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static OutboxMessage Event(AgentTask task, string type, object data, DateTimeOffset now, string? traceParent) => new()
     {
         Type = type,
         AgentId = task.AgentId,
@@ -137,11 +150,9 @@ internal sealed partial class TaskWorker(
         Data = JsonSerializer.Serialize(data),
         OccurredAt = now,
         RequestId = task.RequestId,
+        TraceParent = traceParent,
     };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Task worker round failed; retrying next round")]
-    private static partial void LogRoundFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis refused an event; {Count} outbox events wait for the next round")]
-    private static partial void LogPublishDeferred(ILogger logger, int count, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task worker round failed; retrying in {Delay}")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception, TimeSpan delay);
 }

@@ -109,11 +109,18 @@ namespace AgentCore.Samples.AgentRuntime.Storage.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("tenant_id");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("trace_parent");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AgentId");
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("Status", "StartedAt");
 
                     b.ToTable("tasks", (string)null);
                 });
@@ -156,6 +163,11 @@ namespace AgentCore.Samples.AgentRuntime.Storage.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("tenant_id");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("trace_parent");
 
                     b.Property<string>("Type")
                         .IsRequired()

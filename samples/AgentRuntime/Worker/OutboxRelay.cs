@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Events;
+using AgentCore.Samples.AgentRuntime.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AgentCore.Samples.AgentRuntime.Worker;
+
+/// <summary>
+/// Publishes unsent outbox events in order and marks each sent only after Redis accepted it. A Redis outage therefore
+/// delays events but never loses them; a crash between XADD and marking may publish an event twice (at-least-once),
+/// which consumers tolerate by the event's content. It wakes when events are committed (by this process's worker
+/// directly, by any other writer through a commit notification), not on a timer.
+/// </summary>
+internal sealed partial class OutboxRelay(
+    IServiceScopeFactory scopes,
+    IAgentEventPublisher publisher,
+    WorkSignals signals,
+    IOptions<TaskWorkerOptions> options,
+    TimeProvider time,
+    ILogger<OutboxRelay> logger) : BackgroundService
+{
+    internal enum Outcome
+    {
+        /// <summary>Every unsent event is published.</summary>
+        Drained,
+
+        /// <summary>A full batch was published; more may be waiting.</summary>
+        BatchFull,
+
+        /// <summary>Redis refused an event; it and the ones after it wait for the retry.</summary>
+        Deferred,
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            Outcome outcome;
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                outcome = await PublishAsync(scope.ServiceProvider.GetRequiredService<AgentsDbContext>(), stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException or TimeoutException
+                && !stoppingToken.IsCancellationRequested)
+            {
+                LogRoundFailed(logger, exception, options.Value.RetryDelay);
+                outcome = Outcome.Deferred;
+            }
+
+            switch (outcome)
+            {
+                case Outcome.BatchFull:
+                    continue;
+                case Outcome.Deferred:
+                    await Task.Delay(options.Value.RetryDelay, time, stoppingToken).ConfigureAwait(false);
+                    break;
+                default:
+                    await signals.OutboxChanged.WaitAsync(options.Value.SafetyNetInterval, time, stoppingToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Publishes unsent events oldest first; stops at the first Redis failure so order is kept.</summary>
+    internal async Task<Outcome> PublishAsync(AgentsDbContext db, CancellationToken cancellationToken)
+    {
+        var batchSize = options.Value.BatchSize;
+        var unsent = await db.Outbox
+            .Where(message => message.SentAt == null)
+            .OrderBy(message => message.Id)
+            .Take(batchSize)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var message in unsent)
+        {
+            // The request that created the task owns this trace: the XADD and the update below appear in it.
+            using var span = WorkerTracing.StartFrom(message.TraceParent, $"publish {message.Type}", ActivityKind.Producer);
+            using var data = JsonDocument.Parse(message.Data);
+            try
+            {
+                await publisher.PublishAsync(
+                    new AgentEvent(message.Type, message.AgentId, message.TenantId, message.OccurredAt, data.RootElement.Clone(), message.RequestId),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (RedisException exception)
+            {
+                span?.SetStatus(ActivityStatusCode.Error, exception.Message);
+                LogPublishDeferred(logger, exception, options.Value.RetryDelay);
+                return Outcome.Deferred;
+            }
+
+            message.SentAt = time.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return unsent.Count == batchSize ? Outcome.BatchFull : Outcome.Drained;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay round failed; retrying in {Delay}")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis refused an event; the unsent outbox events wait, retrying in {Delay}")]
+    private static partial void LogPublishDeferred(ILogger logger, Exception exception, TimeSpan delay);
+}
