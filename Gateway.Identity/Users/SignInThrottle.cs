@@ -26,7 +26,10 @@ internal sealed partial class SignInThrottle(IConnectionMultiplexer redis, IOpti
         if failures >= tonumber(ARGV[2]) then
             delay = math.min(tonumber(ARGV[3]) * 2 ^ (failures - tonumber(ARGV[2])), tonumber(ARGV[4]))
         end
-        redis.call('HSET', KEYS[1], 'f', failures, 'n', now + delay)
+        -- No delay is stored as none, not as "now": instances whose clocks differ must not refuse each other's tries.
+        local blocked = 0
+        if delay > 0 then blocked = now + delay end
+        redis.call('HSET', KEYS[1], 'f', failures, 'n', blocked)
         redis.call('PEXPIRE', KEYS[1], ARGV[5])
         return 1
         """;

@@ -69,7 +69,8 @@ public sealed class HostileInputTests(IdentityServerFixture fixture) : IAsyncLif
     {
         await Gen.Select(HostileInput.ControlText, Gen.OneOf(TokenFields.Select(Gen.Const).ToArray())).SampleAsync(async (text, field) =>
         {
-            var fields = new Dictionary<string, string> { ["grant_type"] = "password", ["client_id"] = "agentcore-cli", ["username"] = "alice", ["password"] = "x", [field] = text };
+            // A user name of its own: failed sign-ins count against the name, and other tests sign alice in.
+            var fields = new Dictionary<string, string> { ["grant_type"] = "password", ["client_id"] = "agentcore-cli", ["username"] = "hostile-input-user", ["password"] = "x", [field] = text };
             using var content = new StringContent(string.Join('&', fields.Select(pair => $"{pair.Key}={HostileInput.QueryEscape(pair.Value)}")), Encoding.ASCII, "application/x-www-form-urlencoded");
             foreach (var path in new[] { ApiToken, ConnectToken })
             {
