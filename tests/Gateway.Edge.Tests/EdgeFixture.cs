@@ -62,11 +62,24 @@ public class EdgeFixture : IAsyncLifetime
             web.UseSetting("ReverseProxy:Routes:empty:ClusterId", "empty");
             web.UseSetting("ReverseProxy:Routes:empty:Match:Path", "/empty/{**rest}");
             web.UseSetting("ReverseProxy:Clusters:empty:LoadBalancingPolicy", "RoundRobin");
+            ConfigureEdge(web);
         });
-        edge.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        Listen(edge);
         edge.StartServer();
         BaseAddress = edge.ClientOptions.BaseAddress;
     }
+
+    /// <summary>Settings a derived fixture adds to the Edge's.</summary>
+    protected virtual void ConfigureEdge(IWebHostBuilder web)
+    {
+    }
+
+    /// <summary>The Edge's listeners: one loopback HTTP port unless a derived fixture wants others.</summary>
+    protected virtual void Listen(WebApplicationFactory<Program> factory) =>
+        factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+
+    /// <summary>The running Edge's services.</summary>
+    protected IServiceProvider Services => edge!.Services;
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -76,7 +89,7 @@ public class EdgeFixture : IAsyncLifetime
     /// <summary>A client of the real Edge over loopback HTTP.</summary>
     public HttpClient CreateClient() => edge!.CreateClient();
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (edge is not null)
         {
