@@ -20,6 +20,7 @@ internal static class GatewayServices
     {
         var edge = builder.AddProject<Projects.Gateway_Edge>(ServiceNames.Edge)
             .WithEndpoint("http", endpoint => endpoint.Port = EdgePort)
+            .WithEdgeHttps()
             .WithExternalHttpEndpoints();
         var issuer = ReferenceExpression.Create($"{edge.GetEndpoint("http")}/");
 
