@@ -19,7 +19,8 @@ internal static class EdgeHttps
     private const string DevelopmentCertificateOid = "1.3.6.1.4.1.311.84.1.1";
 
     /// <summary>
-    /// Adds the HTTPS endpoint. Without a certificate in <c>Edge:Tls:Certificate</c>, the Edge serves the ASP.NET Core
+    /// Adds the HTTPS endpoint (health checks keep to the <c>http</c> one: the development certificate is not trusted
+    /// on every machine). Without a certificate in <c>Edge:Tls:Certificate</c>, the Edge serves the ASP.NET Core
     /// development certificate, which is created here (<c>dotnet dev-certs https</c>, offline) when missing.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithEdgeHttps(this IResourceBuilder<ProjectResource> edge)

@@ -63,7 +63,7 @@ internal static class GatewayServices
             .WithReference(realtime).WaitFor(realtime)
             .WithReference(audit).WaitFor(audit)
             .WithReference(agentRuntime).WaitFor(agentRuntime)
-            .WithHttpHealthCheck("/health");
+            .WithHttpHealthCheck("/health", endpointName: "http");
 
         // The spec's knob for the default per-minute quota, passed on to the Edge when the AppHost is given it.
         if (builder.Configuration[RequestsPerMinuteSetting] is { Length: > 0 } requestsPerMinute)

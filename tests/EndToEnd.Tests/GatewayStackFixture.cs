@@ -7,7 +7,8 @@ namespace AgentCore.Gateway.EndToEnd.Tests;
 
 /// <summary>
 /// The real AppHost in <c>local</c> mode with a throw-away data directory, started once for the whole collection:
-/// one start costs tens of seconds here, so tests share it and leave it as they found it.
+/// one start costs tens of seconds here, so tests share it and leave it as they found it. Prometheus runs beside it
+/// (<c>Observability:Prometheus=true</c>), scraping every service and evaluating the alerting rules.
 /// </summary>
 public sealed class GatewayStackFixture : IAsyncLifetime
 {
@@ -24,7 +25,7 @@ public sealed class GatewayStackFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--Infrastructure:Mode=local", "--Infrastructure:Ephemeral=true"],
+            ["--Infrastructure:Mode=local", "--Infrastructure:Ephemeral=true", "--Observability:Prometheus=true"],
             timeout.Token);
         app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
@@ -35,7 +36,7 @@ public sealed class GatewayStackFixture : IAsyncLifetime
     }
 
     /// <summary>An HttpClient addressed to the Edge, the stack's only public endpoint.</summary>
-    public HttpClient CreateEdgeClient() => App.CreateHttpClient(ServiceNames.Edge);
+    public HttpClient CreateEdgeClient() => App.CreateHttpClient(ServiceNames.Edge, "http");
 
     /// <summary>The Edge's address, for clients that bring their own connection (WebSocket, Server-Sent Events).</summary>
     public Uri EdgeAddress => App.GetEndpoint(ServiceNames.Edge, "http");

@@ -78,8 +78,6 @@ public class EdgeFixture : IAsyncLifetime
     protected virtual void Listen(WebApplicationFactory<Program> factory) =>
         factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
 
-    /// <summary>The running Edge's services.</summary>
-    protected IServiceProvider Services => edge!.Services;
 
     public Uri BaseAddress { get; private set; } = null!;
 
