@@ -73,7 +73,7 @@ internal static class PrometheusExtensions
 
     private static string Configuration(TimeSpan interval, string rules, IEnumerable<(string Job, string Address)> targets)
     {
-        var seconds = ((int)interval.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
+        var seconds = Math.Max(1, (int)interval.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
         var yaml = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"global:\n  scrape_interval: {seconds}\n  evaluation_interval: {seconds}\n")
             .Append(CultureInfo.InvariantCulture, $"rule_files:\n  - '{Path.Combine(rules, "*.rules.yml")}'\n")

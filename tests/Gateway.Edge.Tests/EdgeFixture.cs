@@ -81,6 +81,9 @@ public class EdgeFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The running Edge's services.</summary>
+    public IServiceProvider Services => edge!.Services;
+
     /// <summary>A token Identity would issue to <see cref="Tenant"/>'s user.</summary>
     internal string ValidToken(string scope = AllScopes) => Tokens.CreateToken(Tenant, scope);
 
