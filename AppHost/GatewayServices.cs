@@ -38,6 +38,7 @@ internal static class GatewayServices
                 endpoint.TargetPort = edgePort;
                 endpoint.IsProxied = false;
             })
+            .WithEdgeHttps()
             .WithExternalHttpEndpoints()
             .WithManagementEndpoint();
         var issuer = ReferenceExpression.Create($"{edge.GetEndpoint("http")}/");

@@ -1,20 +1,19 @@
 using AgentCore.Gateway.AppHost;
 using AgentCore.Gateway.AppHost.Infrastructure;
+using AgentCore.Gateway.AppHost.Observability;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-GatewayInfrastructure infrastructure;
 try
 {
-    infrastructure = builder.AddGatewayInfrastructure();
+    builder.AddGatewayServices(builder.AddGatewayInfrastructure());
+    builder.AddPrometheusOnRequest();
 }
 catch (InfrastructureUnavailableException unavailable)
 {
     Console.Error.WriteLine($"AgentCore Gateway cannot start: {unavailable.Message}");
     return 2;
 }
-
-builder.AddGatewayServices(infrastructure);
 
 await builder.Build().RunAsync().ConfigureAwait(false);
 return 0;

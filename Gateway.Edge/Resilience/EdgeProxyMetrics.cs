@@ -7,7 +7,7 @@ namespace AgentCore.Gateway.Edge.Resilience;
 
 /// <summary>
 /// The Edge's resilience as metrics: proxy errors by kind, connection retries, and how many destinations each
-/// cluster can currently use (the passive health checks' circuit state).
+/// cluster can currently use, and how many circuit breakers (passive health) are open.
 /// </summary>
 internal sealed class EdgeProxyMetrics : IDisposable
 {
@@ -26,6 +26,10 @@ internal sealed class EdgeProxyMetrics : IDisposable
             "gateway.edge.cluster.available_destinations",
             () => Available(services.GetService<IProxyStateLookup>()),
             description: "Destinations of each cluster that are healthy to both active and passive checks.");
+        meter.CreateObservableGauge(
+            "gateway.edge.cluster.open_breakers",
+            () => OpenBreakers(services.GetService<IProxyStateLookup>()),
+            description: "Destinations of each cluster whose circuit breaker (passive health) is open: the Edge sends them nothing until reactivation.");
     }
 
     public void RecordError(string? clusterId, ForwarderError error) =>
@@ -37,6 +41,11 @@ internal sealed class EdgeProxyMetrics : IDisposable
         proxyState?.GetClusters().Select(cluster => new Measurement<int>(
             cluster.DestinationsState.AllDestinations.Count(destination =>
                 destination.Health.Active != DestinationHealth.Unhealthy && destination.Health.Passive != DestinationHealth.Unhealthy),
+            new KeyValuePair<string, object?>("cluster", cluster.ClusterId))) ?? [];
+
+    private static IEnumerable<Measurement<int>> OpenBreakers(IProxyStateLookup? proxyState) =>
+        proxyState?.GetClusters().Select(cluster => new Measurement<int>(
+            cluster.DestinationsState.AllDestinations.Count(destination => destination.Health.Passive == DestinationHealth.Unhealthy),
             new KeyValuePair<string, object?>("cluster", cluster.ClusterId))) ?? [];
 
     public void Dispose() => meter.Dispose();

@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using AgentCore.Gateway.Realtime.WebSockets;
+using Microsoft.Extensions.Options;
 
 namespace AgentCore.Gateway.Realtime.Telemetry;
 
@@ -11,9 +13,13 @@ internal sealed class RealtimeMetrics
     private readonly Counter<long> messages;
     private readonly Histogram<double> durations;
 
-    public RealtimeMetrics(IMeterFactory meterFactory)
+    public RealtimeMetrics(IMeterFactory meterFactory, IOptions<AgentWebSocketOptions> webSockets)
     {
         var meter = meterFactory.Create(MeterName);
+        meter.CreateObservableGauge(
+            "connection_capacity",
+            () => new Measurement<int>(webSockets.Value.MaxConnections, new KeyValuePair<string, object?>("transport", RealtimeTransports.WebSocket)),
+            description: "Open connections this instance accepts before refusing (WebSocket: MaxConnections); the capacity alert divides by it.");
         connections = meter.CreateUpDownCounter<long>("connection_count", description: "Open realtime connections.");
         messages = meter.CreateCounter<long>("message_throughput", unit: "{message}", description: "Messages sent to realtime clients.");
         durations = meter.CreateHistogram<double>("connection_duration", unit: "s", description: "How long realtime connections stayed open, by close reason.");

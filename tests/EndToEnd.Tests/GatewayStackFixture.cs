@@ -10,7 +10,8 @@ namespace AgentCore.Gateway.EndToEnd.Tests;
 /// The real AppHost in <c>local</c> mode with a throw-away data directory, started once for the whole collection:
 /// one start costs tens of seconds here, so tests share it and leave it as they found it. The Edge listens on a free
 /// port (it is not behind the orchestrator's proxy, so it keeps the port it is given), and only one stack of the test
-/// projects that start one runs at a time on this machine: a second waits for the first to be disposed.
+/// projects that start one runs at a time on this machine: a second waits for the first to be disposed. Prometheus runs
+/// beside it (<c>Observability:Prometheus=true</c>), scraping every service and evaluating the alerting rules.
 /// </summary>
 public sealed class GatewayStackFixture : IAsyncLifetime
 {
@@ -32,7 +33,7 @@ public sealed class GatewayStackFixture : IAsyncLifetime
         turn = await WaitForTurnAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--Infrastructure:Mode=local", "--Infrastructure:Ephemeral=true", $"--Edge:Port={FreePort.Next()}"],
+            ["--Infrastructure:Mode=local", "--Infrastructure:Ephemeral=true", $"--Edge:Port={FreePort.Next()}", "--Observability:Prometheus=true"],
             timeout.Token);
         app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);

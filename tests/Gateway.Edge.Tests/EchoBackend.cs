@@ -29,7 +29,9 @@ internal sealed class EchoBackend(string trustKey) : IAsyncDisposable
         builder.AddEdgeTrust();
         app = builder.Build();
         app.UseEdgeTrust();
+        app.UseWebSockets();
         app.MapGet("/health", () => Results.Ok());
+        app.Map("/ws/echo", EchoWebSocketAsync);
         app.MapGet("/slow/{**rest}", async (CancellationToken cancellationToken) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
@@ -55,6 +57,30 @@ internal sealed class EchoBackend(string trustKey) : IAsyncDisposable
         });
         await app.StartAsync();
         Address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }
+
+    /// <summary>Sends back each message of a WebSocket until the client closes it.</summary>
+    private static async Task EchoWebSocketAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer, context.RequestAborted);
+            if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+            {
+                await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, context.RequestAborted);
+                return;
+            }
+
+            await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, context.RequestAborted);
+        }
     }
 
     public async ValueTask DisposeAsync()

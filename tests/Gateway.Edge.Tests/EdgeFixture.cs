@@ -78,12 +78,19 @@ public class EdgeFixture : IAsyncLifetime
 
             Configure(web);
         });
-        edge.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        Listen(edge);
         edge.StartServer();
         BaseAddress = edge.ClientOptions.BaseAddress;
     }
 
+    /// <summary>The Edge's listeners: one loopback HTTP port unless a derived fixture wants others.</summary>
+    protected virtual void Listen(WebApplicationFactory<Program> factory) =>
+        factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The running Edge's services.</summary>
+    public IServiceProvider Services => edge!.Services;
 
     /// <summary>A token Identity would issue to <see cref="Tenant"/>'s user.</summary>
     internal string ValidToken(string scope = AllScopes) => Tokens.CreateToken(Tenant, scope);
@@ -91,7 +98,7 @@ public class EdgeFixture : IAsyncLifetime
     /// <summary>A client of the real Edge over loopback HTTP.</summary>
     public HttpClient CreateClient() => edge!.CreateClient();
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (edge is not null)
         {
