@@ -10,11 +10,14 @@ namespace AgentCore.Gateway.Edge.Cors;
 /// <summary>
 /// Cross-origin calls from browsers: an allowed origin is echoed exactly (never <c>*</c>, since credentials are
 /// allowed) and preflights are answered here; any other origin, <c>null</c> included, is refused with 403 so that
-/// even a "simple" cross-site request never reaches a backend. Requests without <c>Origin</c> pass untouched.
+/// even a "simple" cross-site request never reaches a backend. Requests without <c>Origin</c>, and same-origin
+/// requests (<see cref="EdgeCorsOptions.PublicOrigin"/>: browsers send <c>Origin</c> on form posts and module
+/// scripts of the Edge's own pages too), pass untouched.
 /// </summary>
 internal sealed class CorsMiddleware(RequestDelegate next, IOptions<EdgeCorsOptions> options)
 {
     private readonly FrozenSet<string> origins = options.Value.AllowedOrigins.ToFrozenSet(StringComparer.Ordinal);
+    private readonly string? publicOrigin = options.Value.PublicOrigin;
     private readonly FrozenSet<string> methods = options.Value.AllowedMethods.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     private readonly FrozenSet<string> allowedHeaders = options.Value.AllowedHeaders.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     private readonly string methodList = string.Join(", ", options.Value.AllowedMethods);
@@ -31,6 +34,11 @@ internal sealed class CorsMiddleware(RequestDelegate next, IOptions<EdgeCorsOpti
 
         var response = context.Response;
         response.Headers.Append(HeaderNames.Vary, HeaderNames.Origin);
+        if (origin.Count == 1 && string.Equals(origin[0], publicOrigin, StringComparison.Ordinal))
+        {
+            return next(context);
+        }
+
         if (origin.Count != 1 || !origins.Contains(origin[0]!))
         {
             return Refuse(context, "The request's origin is not allowed.");

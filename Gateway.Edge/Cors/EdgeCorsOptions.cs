@@ -14,6 +14,13 @@ internal sealed class EdgeCorsOptions : IValidatableObject
     /// <summary>The environment variable of the spec.</summary>
     public const string EnvironmentVariable = "CORS_ALLOWED_ORIGINS";
 
+    /// <summary>
+    /// The Edge's own public origin: requests from it are same-origin (the login form, the portal's module scripts and
+    /// fetches) and never refused. Taken from the configured issuer (<c>Gateway:Issuer</c>), never from the request's
+    /// Host header, which a client (or a DNS-rebinding page) chooses. Default: the issuer's scheme, host and port.
+    /// </summary>
+    public string? PublicOrigin { get; set; }
+
     /// <summary>Origins (scheme, host and port, no path) allowed to call from a browser. Default: none.</summary>
     public IList<string> AllowedOrigins { get; } = [];
 
@@ -34,10 +41,18 @@ internal sealed class EdgeCorsOptions : IValidatableObject
     {
         foreach (var origin in AllowedOrigins)
         {
-            if (origin is "*" or "null" || !Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.GetLeftPart(UriPartial.Authority) != origin)
+            if (!IsExactOrigin(origin))
             {
                 yield return new ValidationResult($"'{origin}' is not an exact origin (scheme://host[:port]); wildcards and null are not allowed.", [nameof(AllowedOrigins)]);
             }
         }
+
+        if (PublicOrigin is not null && !IsExactOrigin(PublicOrigin))
+        {
+            yield return new ValidationResult($"'{PublicOrigin}' is not an exact origin (scheme://host[:port]).", [nameof(PublicOrigin)]);
+        }
     }
+
+    private static bool IsExactOrigin(string origin) =>
+        origin is not ("*" or "null") && Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.GetLeftPart(UriPartial.Authority) == origin;
 }
