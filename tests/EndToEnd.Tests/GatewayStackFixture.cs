@@ -7,30 +7,51 @@ namespace AgentCore.Gateway.EndToEnd.Tests;
 
 /// <summary>
 /// The real AppHost in <c>local</c> mode with a throw-away data directory, started once for the whole collection:
-/// one start costs tens of seconds here, so tests share it and leave it as they found it.
+/// one start costs tens of seconds here, so tests share it and leave it as they found it. Subclasses change the
+/// arguments, the app model or what "started" means (other test projects link this file).
 /// </summary>
-public sealed class GatewayStackFixture : IAsyncLifetime
+public class GatewayStackFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    protected static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
     public static readonly string[] Services =
         [ServiceNames.Identity, ServiceNames.Realtime, ServiceNames.Audit, ServiceNames.AgentRuntime, ServiceNames.Edge];
 
     private DistributedApplication? app;
+    private GatewayStackLock? stackLock;
 
     public DistributedApplication App => app ?? throw new InvalidOperationException("The stack has not started.");
+
+    /// <summary>The AppHost's command-line arguments. Default: local mode, ephemeral data.</summary>
+    protected virtual string[] Arguments => ["--Infrastructure:Mode=local", "--Infrastructure:Ephemeral=true"];
 
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--Infrastructure:Mode=local", "--Infrastructure:Ephemeral=true"],
-            timeout.Token);
+        // The Edge's port is fixed, so stacks of different test projects take turns instead of colliding.
+        stackLock = await GatewayStackLock.AcquireAsync(TestContext.Current.CancellationToken);
+        await PrepareAsync(timeout.Token);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(Arguments, timeout.Token);
+        Configure(builder);
         app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
+        await WaitUntilStartedAsync(app, timeout.Token);
+    }
+
+    /// <summary>What must run before the AppHost is built (servers its arguments point at). Default: nothing.</summary>
+    protected virtual Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Changes to the app model before it is built. Default: none.</summary>
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+    }
+
+    /// <summary>When the stack counts as started. Default: every service healthy.</summary>
+    protected virtual async Task WaitUntilStartedAsync(DistributedApplication started, CancellationToken cancellationToken)
+    {
         foreach (var service in Services)
         {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(service, timeout.Token);
+            await started.ResourceNotifications.WaitForResourceHealthyAsync(service, cancellationToken);
         }
     }
 
@@ -65,12 +86,21 @@ public sealed class GatewayStackFixture : IAsyncLifetime
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
-        if (app is not null)
+        try
         {
-            await app.DisposeAsync();
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
         }
+        finally
+        {
+            stackLock?.Dispose();
+        }
+
+        GC.SuppressFinalize(this);
     }
 }
 
