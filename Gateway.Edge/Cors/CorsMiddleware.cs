@@ -17,6 +17,8 @@ namespace AgentCore.Gateway.Edge.Cors;
 internal sealed class CorsMiddleware(RequestDelegate next, IOptions<EdgeCorsOptions> options)
 {
     private readonly FrozenSet<string> origins = options.Value.AllowedOrigins.ToFrozenSet(StringComparer.Ordinal);
+    private const string SecFetchSite = "Sec-Fetch-Site";
+
     private readonly string? publicOrigin = options.Value.PublicOrigin;
     private readonly FrozenSet<string> methods = options.Value.AllowedMethods.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     private readonly FrozenSet<string> allowedHeaders = options.Value.AllowedHeaders.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
@@ -34,7 +36,7 @@ internal sealed class CorsMiddleware(RequestDelegate next, IOptions<EdgeCorsOpti
 
         var response = context.Response;
         response.Headers.Append(HeaderNames.Vary, HeaderNames.Origin);
-        if (origin.Count == 1 && string.Equals(origin[0], publicOrigin, StringComparison.Ordinal))
+        if (origin.Count == 1 && IsSameOrigin(context.Request, origin[0]!))
         {
             return next(context);
         }
@@ -71,6 +73,29 @@ internal sealed class CorsMiddleware(RequestDelegate next, IOptions<EdgeCorsOpti
         response.Headers.AccessControlMaxAge = maxAge;
         response.StatusCode = StatusCodes.Status204NoContent;
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The Edge's own public origin, or <c>null</c> from a page on it: under the Referrer-Policy the Edge sets
+    /// (<c>no-referrer</c>) browsers send <c>Origin: null</c> on same-origin form posts. Such a request counts only
+    /// when the browser itself says it is same-origin (<c>Sec-Fetch-Site</c>, which no page can set) and it is
+    /// addressed to the public host, which a DNS-rebinding page never is. The Host header alone never decides.
+    /// </summary>
+    private bool IsSameOrigin(HttpRequest request, string origin)
+    {
+        if (publicOrigin is null)
+        {
+            return false;
+        }
+
+        if (string.Equals(origin, publicOrigin, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        return origin == "null"
+            && string.Equals(request.Headers[SecFetchSite], "same-origin", StringComparison.Ordinal)
+            && string.Equals($"{request.Scheme}://{request.Host.Value}", publicOrigin, StringComparison.OrdinalIgnoreCase);
     }
 
     private static Task Refuse(HttpContext context, string message)

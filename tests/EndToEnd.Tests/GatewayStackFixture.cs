@@ -1,3 +1,5 @@
+extern alias apphost;
+
 using AgentCore.Gateway.Contracts;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -31,7 +33,7 @@ public class GatewayStackFixture : IAsyncLifetime
         // The Edge's port is fixed, so stacks of different test projects take turns instead of colliding.
         stackLock = await GatewayStackLock.AcquireAsync(TestContext.Current.CancellationToken);
         await PrepareAsync(timeout.Token);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(Arguments, timeout.Token);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<apphost::Projects.AppHost>(Arguments, timeout.Token);
         Configure(builder);
         app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);

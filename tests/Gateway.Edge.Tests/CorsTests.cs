@@ -99,6 +99,45 @@ public sealed class CorsTests(EdgeFixture edge) : IClassFixture<EdgeFixture>
     }
 
     [Fact]
+    public async Task A_same_origin_form_post_under_no_referrer_with_origin_null_passes()
+    {
+        // What Chromium sends for the login form under the Edge's Referrer-Policy: no-referrer.
+        using var client = edge.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/login")
+        {
+            Content = new FormUrlEncodedContent([new("username", "alice")]),
+        };
+        request.Headers.Host = new Uri(GatewayTokenServer.Issuer).Authority;
+        request.Headers.Add("Origin", "null");
+        request.Headers.Add("Sec-Fetch-Site", "same-origin");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("gateway.test", "cross-site")]
+    [InlineData("gateway.test", "same-site")]
+    [InlineData("evil.example", "same-origin")]
+    public async Task Origin_null_is_refused_unless_the_browser_says_same_origin_for_the_public_host(string host, string fetchSite)
+    {
+        // Sandboxed frames and cross-site pages send null too; a DNS-rebinding page is same-origin only with its own host.
+        using var client = edge.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/login")
+        {
+            Content = new FormUrlEncodedContent([new("username", "alice")]),
+        };
+        request.Headers.Host = host;
+        request.Headers.Add("Origin", "null");
+        request.Headers.Add("Sec-Fetch-Site", fetchSite);
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        await Envelope.AssertAsync(response, HttpStatusCode.Forbidden, ErrorCodes.AuthorizationDenied);
+    }
+
+    [Fact]
     public async Task A_host_header_that_matches_the_origin_does_not_make_a_request_same_origin()
     {
         // What a DNS-rebinding page produces: Host and Origin agree, and both are the attacker's.
