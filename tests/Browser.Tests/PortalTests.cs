@@ -30,7 +30,7 @@ public sealed partial class PortalTests(BrowserStackFixture stack)
             await groups.First.ClickAsync();
         }
 
-        var sidebar = Whitespace().Replace(await page.GetByRole(AriaRole.Navigation).First.InnerTextAsync(), " ");
+        var sidebar = Whitespace().Replace(await page.Locator("aside").First.InnerTextAsync(), " ");
         Assert.All(operations, operation => Assert.Contains(operation, sidebar, StringComparison.Ordinal));
         var policy = (await response!.AllHeadersAsync())["content-security-policy"];
         Assert.Contains("script-src 'self' 'nonce-", policy, StringComparison.Ordinal);
@@ -52,7 +52,8 @@ public sealed partial class PortalTests(BrowserStackFixture stack)
         {
             await page.GetByLabel("Client ID").First.FillAsync("agentcore-admin");
             await page.GetByLabel("Client Secret").First.FillAsync("dev-admin-secret");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Select All" }).First.ClickAsync();
+            await page.GetByText("Scopes Selected").First.ClickAsync();
+            await page.GetByLabel("Select audit.read scope").CheckAsync(new() { Force = true });
             var token = await page.RunAndWaitForResponseAsync(
                 () => page.GetByRole(AriaRole.Button, new() { Name = "Authorize", Exact = true }).First.ClickAsync(),
                 response => response.Request.Method == "POST" && new Uri(response.Url).AbsolutePath == "/api/v1/auth/token");
@@ -60,7 +61,10 @@ public sealed partial class PortalTests(BrowserStackFixture stack)
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Open Group - audit" }).ClickAsync();
             await page.GetByRole(AriaRole.Link, new() { Name = "Query audit events" }).First.ClickAsync();
-            await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Test Request") }).First.ClickAsync();
+            // The link scrolls the operation to the top: its own "Test Request" is the one now on screen.
+            await page.WaitForTimeoutAsync(500);
+            var testRequest = await OnScreenAsync(page, page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Test Request") }));
+            await testRequest.ClickAsync();
             var tried = await page.RunAndWaitForResponseAsync(
                 () => page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Send") }).First.ClickAsync(),
                 response => response.Request.Method == "GET" && new Uri(response.Url).AbsolutePath == "/api/v1/audit/events");
@@ -75,6 +79,20 @@ public sealed partial class PortalTests(BrowserStackFixture stack)
             TestContext.Current.SendDiagnosticMessage(log.ToString());
             throw;
         }
+    }
+
+    private static async Task<ILocator> OnScreenAsync(IPage page, ILocator candidates)
+    {
+        var height = page.ViewportSize!.Height;
+        foreach (var candidate in await candidates.AllAsync())
+        {
+            if (await candidate.BoundingBoxAsync() is { } box && box.Y >= 0 && box.Y + box.Height <= height)
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("No such element is on screen.");
     }
 
     /// <summary>Every operation of the served document as the portal's sidebar names it: by its summary.</summary>
