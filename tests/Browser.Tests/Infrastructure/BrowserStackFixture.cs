@@ -42,8 +42,8 @@ public sealed class BrowserStackFixture : GatewayStackFixture
     public Uri PublicAddress => EdgeAddress;
 
     /// <summary>
-    /// Local mode on the ports a person gets (the Edge on 8080): with the test host's random ports the browser would
-    /// reach the Edge through another port than its configured public URL, which no user ever does.
+    /// Local mode on the ports a person gets (the Edge on 8080, its configured public URL), not the test host's random
+    /// ones: the browser meets the stack exactly as a user of <c>dotnet run --project AppHost</c> does.
     /// </summary>
     protected override string[] Arguments => [.. base.Arguments, "--DcpPublisher:RandomizePorts=false"];
 
