@@ -2,13 +2,14 @@ using AgentCore.Gateway.ServiceDefaults.Correlation;
 using AgentCore.Gateway.ServiceDefaults.Errors;
 using AgentCore.Gateway.ServiceDefaults.Health;
 using AgentCore.Gateway.ServiceDefaults.Management;
+using AgentCore.Gateway.ServiceDefaults.Options;
 using AgentCore.Gateway.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
-namespace Microsoft.Extensions.Hosting;
+namespace AgentCore.Gateway.ServiceDefaults;
 
 /// <summary>
 /// What every AgentCore Gateway service shares: telemetry to the dashboard and to Prometheus, health endpoints,

@@ -1,4 +1,5 @@
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Redis;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace AgentCore.Gateway.Identity.Storage;

@@ -1,6 +1,4 @@
-using AgentCore.Gateway.Realtime.Telemetry;
-
-namespace Microsoft.Extensions.Hosting;
+namespace AgentCore.Gateway.Realtime.Telemetry;
 
 internal static class RealtimeTelemetryExtensions
 {

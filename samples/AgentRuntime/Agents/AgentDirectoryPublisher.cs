@@ -1,5 +1,5 @@
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.ServiceDefaults.Redis;
+using AgentCore.Gateway.Messaging.Republishing;
 using AgentCore.Samples.AgentRuntime.Storage;
 using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;

@@ -1,4 +1,5 @@
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Redis;
 
 namespace AgentCore.Samples.AgentRuntime.Storage;
 

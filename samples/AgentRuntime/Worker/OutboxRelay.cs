@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.ServiceDefaults.Events;
+using AgentCore.Gateway.Messaging.Events;
 using AgentCore.Samples.AgentRuntime.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-namespace AgentCore.Gateway.ServiceDefaults.Redis;
+namespace AgentCore.Gateway.Messaging.Republishing;
 
 /// <summary>
 /// Keeps what a service owns in its database written to Redis, where other services read it: at start-up, whenever the

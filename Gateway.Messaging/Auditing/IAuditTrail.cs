@@ -1,6 +1,6 @@
 using AgentCore.Gateway.Contracts;
 
-namespace AgentCore.Gateway.ServiceDefaults.Auditing;
+namespace AgentCore.Gateway.Messaging.Auditing;
 
 /// <summary>Records audit events without waiting on Redis: the request path only enqueues.</summary>
 public interface IAuditTrail

@@ -3,7 +3,7 @@ using AgentCore.Gateway.Contracts;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace AgentCore.Gateway.ServiceDefaults.Events;
+namespace AgentCore.Gateway.Messaging.Events;
 
 /// <summary>The one way producers append <see cref="AgentEvent"/>s to the agent-events stream, with bounded retention.</summary>
 public interface IAgentEventPublisher

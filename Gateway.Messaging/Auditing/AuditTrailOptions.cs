@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace AgentCore.Gateway.ServiceDefaults.Auditing;
+namespace AgentCore.Gateway.Messaging.Auditing;
 
 /// <summary>The <c>AuditTrail</c> configuration section of every service that records audit events.</summary>
 public sealed class AuditTrailOptions

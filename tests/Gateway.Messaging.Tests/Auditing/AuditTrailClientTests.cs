@@ -1,6 +1,7 @@
-using AgentCore.Gateway.Audit.Tests.Infrastructure;
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.ServiceDefaults.Auditing;
+using AgentCore.Gateway.Messaging.Auditing;
+using AgentCore.Gateway.Messaging.Tests.Infrastructure;
+using AgentCore.Gateway.ServiceDefaults.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -8,10 +9,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
-namespace AgentCore.Gateway.Audit.Tests.Auditing;
+namespace AgentCore.Gateway.Messaging.Tests.Auditing;
 
-/// <summary>The shared producer client (<c>AddAuditTrail</c>) that Identity, the Edge and Realtime use, against a Redis that goes away.</summary>
-public sealed class AuditTrailClientTests(AuditInfrastructure infrastructure) : IClassFixture<AuditInfrastructure>
+/// <summary>The shared producer client (<c>AddAuditTrail</c>) that Identity and Realtime use, against a Redis that goes away.</summary>
+public sealed class AuditTrailClientTests(RedisInfrastructure infrastructure) : IClassFixture<RedisInfrastructure>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
@@ -24,7 +25,7 @@ public sealed class AuditTrailClientTests(AuditInfrastructure infrastructure) : 
         var trail = producer.Services.GetRequiredService<IAuditTrail>();
 
         await infrastructure.Redis.StopAsync();
-        var events = Enumerable.Range(0, 50).Select(_ => AuditEvents.Create()).ToList();
+        var events = Enumerable.Range(0, 50).Select(_ => NewAuditEvent()).ToList();
         Assert.All(events, auditEvent => Assert.True(trail.Record(auditEvent)));
         await infrastructure.Redis.StartAgainAsync();
 
@@ -44,7 +45,7 @@ public sealed class AuditTrailClientTests(AuditInfrastructure infrastructure) : 
             producer.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "AgentCore.Gateway.AuditTrail", "audit_events_dropped");
 
         await infrastructure.Redis.StopAsync();
-        var events = Enumerable.Range(0, 40).Select(_ => AuditEvents.Create()).ToList();
+        var events = Enumerable.Range(0, 40).Select(_ => NewAuditEvent()).ToList();
         var accepted = events.Where(trail.Record).Select(auditEvent => auditEvent.Id).ToList();
         var droppedCount = events.Count - accepted.Count;
         Assert.InRange(droppedCount, 1, events.Count - 5);
@@ -61,6 +62,10 @@ public sealed class AuditTrailClientTests(AuditInfrastructure infrastructure) : 
         Assert.Equal(accepted.Order(), stored.Order());
         await producer.StopAsync(cancellationToken);
     }
+
+    private static AuditEvent NewAuditEvent() =>
+        new(Guid.NewGuid(), DateTimeOffset.UtcNow, AuditEventTypes.TokenIssued, new AuditActor("client-a", null, "tenant-a"), "192.0.2.0/24",
+            Guid.NewGuid().ToString("N"), "/connect/token", AuditOutcomes.Success, null, null);
 
     private static long LoggedDropCount(FakeLogCollector logs) =>
         logs.GetSnapshot()

@@ -1,7 +1,7 @@
-using AgentCore.Gateway.ServiceDefaults.Events;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
-namespace Microsoft.Extensions.Hosting;
+namespace AgentCore.Gateway.Messaging.Events;
 
 public static class AgentEventExtensions
 {

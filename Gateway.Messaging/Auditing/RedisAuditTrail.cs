@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace AgentCore.Gateway.ServiceDefaults.Auditing;
+namespace AgentCore.Gateway.Messaging.Auditing;
 
 /// <summary>
 /// Appends audit events to the audit Redis stream off the request path. A bounded buffer covers short Redis outages:

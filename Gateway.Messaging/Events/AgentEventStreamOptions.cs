@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace AgentCore.Gateway.ServiceDefaults.Events;
+namespace AgentCore.Gateway.Messaging.Events;
 
 /// <summary>The <c>AgentEvents</c> configuration section: retention of the agent-events stream.</summary>
 public sealed class AgentEventStreamOptions

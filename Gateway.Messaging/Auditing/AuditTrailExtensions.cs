@@ -1,7 +1,8 @@
-using AgentCore.Gateway.ServiceDefaults.Auditing;
+using AgentCore.Gateway.ServiceDefaults.Redis;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
-namespace Microsoft.Extensions.Hosting;
+namespace AgentCore.Gateway.Messaging.Auditing;
 
 public static class AuditTrailExtensions
 {
