@@ -1,13 +1,14 @@
+using AgentCore.Gateway.Database;
 using Microsoft.EntityFrameworkCore;
 
 namespace AgentCore.Samples.AgentRuntime.Storage;
 
 /// <summary>
-/// Applies the migrations before the service takes requests and, in Development only, seeds the sample agents:
-/// <c>agent-1</c> and <c>agent-2</c> of tenant <c>acme</c>, <c>agent-9</c> of tenant <c>globex</c>.
+/// The sample agents, seeded after the migrations in the Development environment only
+/// (<see cref="MigrationExtensions.AddMigration{TContext, TSeeder}"/>): <c>agent-1</c> and <c>agent-2</c> of tenant
+/// <c>acme</c>, <c>agent-9</c> of tenant <c>globex</c>.
 /// </summary>
-internal sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, IHostEnvironment environment, ILogger<DatabaseInitializer> logger)
-    : IHostedService
+internal sealed partial class DevelopmentAgentSeeder(ILogger<DevelopmentAgentSeeder> logger) : IDbSeeder<AgentsDbContext>
 {
     private static readonly Agent[] DevelopmentAgents =
     [
@@ -16,16 +17,8 @@ internal sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, I
         new() { Id = "agent-9", TenantId = "globex", Name = "Globex planning agent" },
     ];
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task SeedAsync(AgentsDbContext db, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AgentsDbContext>();
-        await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        if (!environment.IsDevelopment())
-        {
-            return;
-        }
-
         foreach (var agent in DevelopmentAgents)
         {
             if (!await db.Agents.AnyAsync(existing => existing.Id == agent.Id, cancellationToken).ConfigureAwait(false))
@@ -37,8 +30,6 @@ internal sealed partial class DatabaseInitializer(IServiceScopeFactory scopes, I
         var added = await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         LogSeeded(logger, added);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Development seed: {Count} agents added")]
     private static partial void LogSeeded(ILogger logger, int count);
