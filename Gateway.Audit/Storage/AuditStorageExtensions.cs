@@ -4,7 +4,7 @@ using AgentCore.Gateway.ServiceDefaults.Redis;
 
 namespace AgentCore.Gateway.Audit.Storage;
 
-internal static class StorageExtensions
+internal static class AuditStorageExtensions
 {
     /// <summary>
     /// PostgreSQL through EF Core (with the Aspire integration's health check, which makes <c>/health</c> report an outage)

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace AgentCore.Gateway.Identity.RateLimiting;
 
-internal static class RateLimitingExtensions
+internal static class TokenRateLimitExtensions
 {
     /// <summary>
     /// A strict limit on the token endpoints, per client id and per source address, so that neither one client nor one

@@ -3,13 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace AgentCore.Samples.AgentRuntime.Tasks;
 
-/// <summary>The spec's 201 answer to <c>POST /api/v1/agents/{id}/tasks</c>.</summary>
-internal sealed record TaskCreated(
-    [property: JsonPropertyName("task_id")] Guid TaskId,
-    [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("agent_id")] string AgentId,
-    [property: JsonPropertyName("estimated_completion")] DateTimeOffset EstimatedCompletion);
-
 /// <summary>A task as <c>GET /api/v1/agents/{id}/tasks/{task_id}</c> shows it.</summary>
 internal sealed record TaskView(
     [property: JsonPropertyName("task_id")] Guid TaskId,
@@ -22,11 +15,3 @@ internal sealed record TaskView(
     [property: JsonPropertyName("started_at")] DateTimeOffset? StartedAt,
     [property: JsonPropertyName("completed_at")] DateTimeOffset? CompletedAt,
     [property: JsonPropertyName("estimated_completion")] DateTimeOffset EstimatedCompletion);
-
-/// <summary>The valid <c>priority</c> values; <c>normal</c> when absent.</summary>
-internal static class TaskPriorities
-{
-    public const string Default = "normal";
-
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { "low", "normal", "high" };
-}

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.DataProtection;
 
 namespace AgentCore.Gateway.Identity.Storage;
 
-internal static class StorageExtensions
+internal static class IdentityStorageExtensions
 {
     /// <summary>
     /// PostgreSQL through EF Core (migrated at start-up, then seeded in Development) and Redis, each with the Aspire client

@@ -13,9 +13,9 @@ namespace AgentCore.Gateway.Identity.Authorization;
 /// Decides who a token is for, once OpenIddict has validated the request (client authentication, grant and scope
 /// permissions, PKCE, code and refresh-token redemption). It never parses OAuth itself.
 /// </summary>
-internal static class TokenExchangeEndpoint
+internal static class TokenEndpoint
 {
-    public static async Task<IResult> ExchangeAsync(
+    public static async Task<IResult> HandleAsync(
         HttpContext context,
         IOpenIddictApplicationManager applications,
         UserAuthenticator users)

@@ -4,7 +4,7 @@ using AgentCore.Gateway.ServiceDefaults.Redis;
 
 namespace AgentCore.Samples.AgentRuntime.Storage;
 
-internal static class StorageExtensions
+internal static class AgentRuntimeStorageExtensions
 {
     /// <summary>
     /// PostgreSQL through EF Core (migrated at start in the background, then seeded in Development; not ready until

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace AgentCore.Gateway.Identity.Revocation;
 
-internal static class RevocationExtensions
+internal static class TokenRevocationExtensions
 {
     /// <summary>
     /// Announcing revocations to every validator (<see cref="RevocationPublisher"/>) from their four sources:

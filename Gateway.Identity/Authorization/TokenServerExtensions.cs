@@ -4,7 +4,6 @@ using AgentCore.Gateway.Identity.Login;
 using AgentCore.Gateway.Identity.Storage;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using OpenIddict.Validation.AspNetCore;
@@ -12,7 +11,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AgentCore.Gateway.Identity.Authorization;
 
-internal static class AuthorizationExtensions
+internal static class TokenServerExtensions
 {
     /// <summary>The policy of the admin API: an access token from this server carrying <c>gateway.admin</c>.</summary>
     public const string GatewayAdminPolicy = "gateway.admin";

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore;
 using Microsoft.IdentityModel.JsonWebTokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
-using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
@@ -58,27 +57,6 @@ internal sealed class TokenResponseAuditHandler(AuthAudit audit) : IOpenIddictSe
         }
 
         audit.Record(http, AuditEventTypes.TokenFailed, AuditOutcomes.Failure, actor, response.Error, details);
-        return default;
-    }
-}
-
-/// <summary>Audits successful revocations (RFC 7009); the token itself is never recorded.</summary>
-internal sealed class RevocationAuditHandler(AuthAudit audit) : IOpenIddictServerHandler<ApplyRevocationResponseContext>
-{
-    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
-        OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyRevocationResponseContext>()
-            .UseSingletonHandler<RevocationAuditHandler>()
-            .SetOrder(OpenIddictServerHandlers.Revocation.NormalizeErrorResponse.Descriptor.Order + 1_000)
-            .SetType(OpenIddictServerHandlerType.Custom)
-            .Build();
-
-    public ValueTask HandleAsync(ApplyRevocationResponseContext context)
-    {
-        var http = context.Transaction.GetHttpRequest()?.HttpContext;
-        var succeeded = string.IsNullOrEmpty(context.Response.Error);
-        audit.Record(http, AuditEventTypes.TokenRevoked, succeeded ? AuditOutcomes.Success : AuditOutcomes.Failure,
-            new AuditActor(context.Request?.ClientId, null, null), context.Response.Error,
-            new Dictionary<string, string> { ["token_type_hint"] = context.Request?.TokenTypeHint ?? "none" });
         return default;
     }
 }

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace AgentCore.Gateway.Edge.Authentication;
 
 /// <summary>The <c>Authentication:ApiKeys</c> section: how long the Edge trusts what it read from Redis about a key.</summary>
-internal sealed class ApiKeyOptions
+internal sealed class ApiKeyCacheOptions
 {
     public const string SectionName = "Authentication:ApiKeys";
 
