@@ -57,6 +57,3 @@ app.MapEdgeApiDocumentation();
 app.MapEdgeRoutes();
 
 app.Run();
-
-/// <summary>The Edge's entry point, visible to in-process tests.</summary>
-public partial class Program;

@@ -47,6 +47,3 @@ app.MapTokenRevocation();
 app.MapDefaultEndpoints();
 
 app.Run();
-
-/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
-public partial class Program;
