@@ -4,7 +4,7 @@ namespace AgentCore.Gateway.Identity.Seeding;
 
 /// <summary>
 /// The <c>DevelopmentSeed</c> section, read only in the Development environment: the secrets and passwords of the
-/// development clients and users (README, section Identity). Production configuration never has it.
+/// development clients and users (docs/identity.md, Development seed). Production configuration never has it.
 /// </summary>
 internal sealed class DevelopmentSeedOptions
 {
