@@ -1,6 +1,5 @@
 using AgentCore.Gateway.AppHost.Infrastructure;
 using AgentCore.Gateway.Contracts;
-using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 
 namespace AgentCore.Gateway.AppHost;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using AgentCore.Gateway.Contracts;
-using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;

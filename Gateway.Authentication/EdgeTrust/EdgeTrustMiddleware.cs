@@ -4,9 +4,9 @@ using System.Text;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.AspNetCore.HttpOverrides;
 
 namespace AgentCore.Gateway.Authentication.EdgeTrust;
 

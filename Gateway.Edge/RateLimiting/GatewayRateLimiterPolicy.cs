@@ -3,7 +3,6 @@ using System.Text;
 using System.Threading.RateLimiting;
 using AgentCore.Gateway.Authentication.AccessTokens;
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.Edge.Authentication;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Model;

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using AgentCore.Gateway.Edge.RateLimiting;
 using AgentCore.Gateway.TestSupport;
 using Microsoft.AspNetCore.Http;
@@ -5,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
-using System.Diagnostics.Metrics;
 
 namespace AgentCore.Gateway.Edge.Tests.RateLimiting;
 
