@@ -29,12 +29,12 @@ foreach (var round in Enumerable.Range(1, 3))
     {
         var limit = new RateLimitOptions { Name = "quota", PermitLimit = int.MaxValue / 2, Window = TimeSpan.FromMinutes(1), LeaseSize = leaseSize };
         var policy = new RateLimitPolicyOptions { Limits = [limit] };
-        using var limiter = new DistributedRateLimiter("bench", policy, [$"ratelimit:{{bench:{name}:{round}}}:0"], store, new RateLimitingMetrics(meterFactory), TimeProvider.System, new Microsoft.AspNetCore.Http.HttpContextAccessor());
+        using var limiter = new DistributedRateLimiter("bench", policy, [$"ratelimit:{{bench:{name}:{round}}}:0"], store, new RateLimitingMetrics(meterFactory), TimeProvider.System);
         var count = name == "redis" ? decisions / 10 : decisions;
         var samples = new long[count];
         for (var warm = 0; warm < 2_000; warm++)
         {
-            using var _ = await AcquireAsync(limiter);
+            await DecideAsync(limiter, policy);
         }
 
         var first = Stopwatch.GetTimestamp();
@@ -46,9 +46,9 @@ foreach (var round in Enumerable.Range(1, 3))
             }
 
             var start = Stopwatch.GetTimestamp();
-            using var lease = await AcquireAsync(limiter);
+            var admitted = await DecideAsync(limiter, policy);
             samples[index] = Stopwatch.GetTimestamp() - start;
-            if (!lease.IsAcquired)
+            if (!admitted)
             {
                 throw new InvalidOperationException("A decision was refused; the benchmark's limit is meant never to bind.");
             }
@@ -59,17 +59,11 @@ foreach (var round in Enumerable.Range(1, 3))
     }
 }
 
-static async ValueTask<System.Threading.RateLimiting.RateLimitLease> AcquireAsync(DistributedRateLimiter limiter)
+static async ValueTask<bool> DecideAsync(DistributedRateLimiter limiter, RateLimitPolicyOptions policy)
 {
-    // The order ASP.NET Core's middleware uses: the synchronous fast path first, then the full path.
-    var lease = limiter.AttemptAcquire(1);
-    if (lease.IsAcquired)
-    {
-        return lease;
-    }
-
-    lease.Dispose();
-    return await limiter.AcquireAsync(1);
+    // As the Edge's admission decides: the synchronous fast path first, then the full path.
+    var decision = new RateLimitDecision("bench", policy.Limits);
+    return limiter.TryTakeLocally(decision) == LimitOutcome.Admitted || await limiter.TakeAsync(decision) == LimitOutcome.Admitted;
 }
 
 static double Micro(long[] sorted, double quantile) =>
