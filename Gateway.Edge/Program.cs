@@ -45,6 +45,7 @@ app.UseEdgeCors();
 app.UseRouting();
 app.UseEdgeTimeouts();
 app.UseEdgeAdmission();
+app.UseRequestBodyBuffering();
 app.UseInputValidation();
 app.UseJsonBodyValidation();
 

@@ -11,6 +11,7 @@ internal static class AdmissionExtensions
     public static IHostApplicationBuilder AddEdgeAdmission(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<RouteAdmissions>();
+        builder.Services.AddSingleton<AdmissionMetrics>();
         return builder;
     }
 

@@ -17,7 +17,12 @@ namespace AgentCore.Gateway.Edge.Admission;
 /// (<see cref="RouteAdmission"/>); a request of a caller already seen on its connection, within its leased permits,
 /// is admitted without allocating, hashing or waiting.
 /// </summary>
-internal sealed class AdmissionMiddleware(RequestDelegate next, RouteAdmissions routes, EdgeAuthenticator authenticator, RateLimitingMetrics metrics)
+internal sealed class AdmissionMiddleware(
+    RequestDelegate next,
+    RouteAdmissions routes,
+    EdgeAuthenticator authenticator,
+    AdmissionMetrics metrics,
+    RateLimitingMetrics rateLimitMetrics)
 {
     /// <summary>The name refusals and metrics give the throttle of authentication failures.</summary>
     public const string FailurePolicyName = "authentication-failures";
@@ -32,20 +37,32 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, RouteAdmissions 
         }
 
         var route = routes.Of(endpoint);
+        var started = metrics.StartAuthentication();
         if (authenticator.TryAuthenticateFromConnection(context, route.AcceptsQueryToken, out var principal))
         {
+            metrics.Authenticated(started, EdgeAuthenticationOutcome.Authenticated);
             context.User = principal;
             return AuthorizeAndLimit(context, route, (GatewayIdentity)principal.Identity!);
         }
 
-        return route.RequiresAuthentication || EdgeAuthenticator.CarriesCredentials(context.Request, route.AcceptsQueryToken)
-            ? AuthenticateAsync(context, route)
-            : AuthorizeAndLimit(context, route, identity: null);
+        if (route.RequiresAuthentication || EdgeAuthenticator.CarriesCredentials(context.Request, route.AcceptsQueryToken))
+        {
+            return AuthenticateAsync(context, route, started);
+        }
+
+        metrics.Authenticated(started, EdgeAuthenticationOutcome.None);
+        return AuthorizeAndLimit(context, route, identity: null);
     }
 
-    private async Task AuthenticateAsync(HttpContext context, RouteAdmission route)
+    private async Task AuthenticateAsync(HttpContext context, RouteAdmission route, long started)
     {
         var authentication = await authenticator.AuthenticateAsync(context, route.AcceptsQueryToken).ConfigureAwait(false);
+        metrics.Authenticated(started, authentication.Outcome);
+        if (route.RequiresAuthentication && authentication.Outcome != EdgeAuthenticationOutcome.Authenticated)
+        {
+            metrics.Authorized(route.AuthorizationTags, isAuthenticated: false, succeeded: false);
+        }
+
         var address = context.Connection.RemoteIpAddress;
         switch (authentication.Outcome)
         {
@@ -81,9 +98,14 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, RouteAdmissions 
     /// <summary>Authorization by the route's scopes, then its rate limit; synchronous while leased permits last.</summary>
     private Task AuthorizeAndLimit(HttpContext context, RouteAdmission route, GatewayIdentity? identity)
     {
-        if (identity is not null && !route.Grants(identity))
+        if (route.RequiresAuthentication)
         {
-            return AccessTokenResponses.ForbidAsync(context, route.RequiredScopesText);
+            var granted = route.Grants(identity!);
+            metrics.Authorized(route.AuthorizationTags, isAuthenticated: true, granted);
+            if (!granted)
+            {
+                return AccessTokenResponses.ForbidAsync(context, route.RequiredScopesText);
+            }
         }
 
         if (route.RateLimit is not { } policy)
@@ -119,7 +141,7 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, RouteAdmissions 
 
     private Task RefuseThrottledAsync(HttpContext context, TimeSpan retryAfter)
     {
-        metrics.Blocked(FailurePolicyName);
+        rateLimitMetrics.Blocked(FailurePolicyName);
         var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return ErrorResponses.WriteAsync(

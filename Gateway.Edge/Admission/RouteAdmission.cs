@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using AgentCore.Gateway.Authentication.AccessTokens;
-using AgentCore.Gateway.Edge.Authentication;
 using AgentCore.Gateway.Edge.Authorization;
 using AgentCore.Gateway.Edge.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
@@ -18,9 +17,10 @@ namespace AgentCore.Gateway.Edge.Admission;
 /// </summary>
 internal sealed class RouteAdmission
 {
-    private RouteAdmission(bool requiresAuthentication, string[] requiredScopes, bool acceptsQueryToken, RateLimitPolicy? rateLimit, string? routeSegment)
+    private RouteAdmission(bool requiresAuthentication, string? policyName, string[] requiredScopes, bool acceptsQueryToken, RateLimitPolicy? rateLimit, string? routeSegment)
     {
         RequiresAuthentication = requiresAuthentication;
+        AuthorizationTags = new AdmissionMetrics.AuthorizationTags(policyName);
         RequiredScopes = requiredScopes;
         RequiredScopesText = string.Join(' ', requiredScopes);
         AcceptsQueryToken = acceptsQueryToken;
@@ -30,6 +30,9 @@ internal sealed class RouteAdmission
 
     /// <summary>An authenticated caller is required (any <see cref="IAuthorizeData"/>, unless <see cref="IAllowAnonymous"/>).</summary>
     public bool RequiresAuthentication { get; }
+
+    /// <summary>The metric tags of this endpoint's authorization outcomes.</summary>
+    public AdmissionMetrics.AuthorizationTags AuthorizationTags { get; }
 
     /// <summary>Scopes that must all be granted; empty for none.</summary>
     public string[] RequiredScopes { get; }
@@ -102,7 +105,14 @@ internal sealed class RouteAdmission
         var acceptsQueryToken = route?.Metadata is { } routeMetadata
             && routeMetadata.TryGetValue(QueryTokenMetadataKey, out var value)
             && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
-        return new RouteAdmission(!anonymous && authorize.Count > 0, [.. scopes.Distinct(StringComparer.Ordinal)], acceptsQueryToken, rateLimit, route is null ? null : "route:" + route.RouteId);
+        var policyNames = anonymous ? [] : authorize.Select(data => data.Policy).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        return new RouteAdmission(
+            !anonymous && authorize.Count > 0,
+            policyNames.Length == 0 ? null : string.Join(' ', policyNames),
+            [.. scopes.Distinct(StringComparer.Ordinal)],
+            acceptsQueryToken,
+            rateLimit,
+            route is null ? null : "route:" + route.RouteId);
     }
 
     /// <summary>The YARP route metadata key (value <c>true</c>) of routes that accept the token in the query.</summary>

@@ -4,9 +4,7 @@
 # JWT route (GET) and on the JWT write route (POST with a JSON body: JSON and input validation, the body's digest).
 # Pinning as in /work/shared/notes/perf-baselines.md: wrk on CPU 0, every server on CPU 1.
 #
-# 1. Warm-up: each target is loaded in slices of WARM_SLICE seconds until its CPU per request stops falling (no slice
-#    better than the best so far by WARM_TOLERANCE for WARM_STABLE slices in a row; at least WARM_MIN, at most
-#    WARM_MAX seconds): the tiered JIT keeps compiling for minutes on a busy machine.
+# 1. Warm-up: each target is loaded until its CPU per request stops falling (warm_up in stack.sh).
 # 2. Throughput: ROUNDS interleaved rounds of DURATION at -c$CONNECTIONS; the median per target.
 # 3. Latency: ROUNDS interleaved rounds at -c$LATENCY_CONNECTIONS; the median p50/p99 per target, and what each proxy
 #    adds to the backend's own.
@@ -20,8 +18,6 @@ DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 LATENCY_CONNECTIONS="${LATENCY_CONNECTIONS:-8}"
 ROUNDS="${ROUNDS:-3}"
-WARM_SLICE="${WARM_SLICE:-10}"; WARM_MIN="${WARM_MIN:-30}"; WARM_MAX="${WARM_MAX:-300}"
-WARM_TOLERANCE="${WARM_TOLERANCE:-0.03}"; WARM_STABLE="${WARM_STABLE:-2}"
 RESULTS="$ROOT/bench/results"
 mkdir -p "$RESULTS"
 # shellcheck source=bench/edge/stack.sh
@@ -69,27 +65,11 @@ print(rps, requests, p50, p99, non2xx, proxy, f"{(b1 - b0) / ticks / requests * 
 PY
 }
 
-# warm TARGET_INDEX: slices until the CPU per request (the proxy's, or the backend's for direct) stops falling
-warm() {
-  local name=${NAMES[$1]}
-  local best="" stable=0 elapsed=0 trail=""
-  while [ "$elapsed" -lt "$WARM_MAX" ]; do
-    local result us
-    result=$(measure "$1" "$CONNECTIONS" "${WARM_SLICE}s")
-    us=$(awk '{print ($6 == "-" ? $7 : $6)}' <<<"$result")
-    elapsed=$((elapsed + WARM_SLICE)); trail="$trail $us"
-    if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $us < $best * (1 - $WARM_TOLERANCE) else 1)"; then
-      stable=0
-    else
-      stable=$((stable + 1))
-    fi
-    best=$(python3 -c "print(min(float('$us'), float('${best:-inf}')))")
-    if [ "$elapsed" -ge "$WARM_MIN" ] && [ "$stable" -ge "$WARM_STABLE" ]; then break; fi
-  done
-  echo "warm-up $name: ${elapsed}s, CPU per request by slice (µs):$trail" | tee -a "$WORK/warmup" >&2
-}
-
-for index in "${!NAMES[@]}"; do warm "$index"; done
+for index in "${!NAMES[@]}"; do
+  eval "args=(${WRK_ARGS[$index]})"
+  pid=${CPU_PIDS[$index]}; [ "$pid" = - ] && pid=$BACKEND_PID
+  warm_up "${NAMES[$index]}" "$pid" "${args[@]}" "${URLS[$index]}" 2>>"$WORK/warmup"; tail -1 "$WORK/warmup" >&2
+done
 
 for round in $(seq 1 "$ROUNDS"); do
   for index in "${!NAMES[@]}"; do

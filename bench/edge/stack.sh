@@ -118,3 +118,28 @@ start_edge() {
     [ "$status" = 200 ] || { echo "the Edge answered $status on $route" >&2; cat "$dir.log" >&2; return 1; }
   done
 }
+
+# warm_up NAME CPU_PID WRK_ARGS...: loads a target in slices of WARM_SLICE seconds at -c$CONNECTIONS until the CPU per
+# request of CPU_PID stops falling: no slice better than the best so far by WARM_TOLERANCE for WARM_STABLE slices in a
+# row, after at least WARM_MIN and at most WARM_MAX seconds (the tiered JIT keeps compiling for minutes on a busy machine).
+warm_up() {
+  local name=$1 pid=$2; shift 2
+  local best="" stable=0 elapsed=0 trail="" c0 c1 out requests us
+  while [ "$elapsed" -lt "${WARM_MAX:-300}" ]; do
+    c0=$(cpu_ticks "$pid")
+    out=$(taskset -c 0 wrk -t1 -c"${CONNECTIONS:-64}" -d"${WARM_SLICE:-10}s" "$@")
+    c1=$(cpu_ticks "$pid")
+    requests=$(awk '/requests in/ {print $1}' <<<"$out")
+    us=$(python3 -c "print(round(($c1-$c0)/$(getconf CLK_TCK)/max($requests,1)*1e6,1))")
+    elapsed=$((elapsed + ${WARM_SLICE:-10})); trail="$trail $us"
+    if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $us < $best * (1 - ${WARM_TOLERANCE:-0.03}) else 1)"; then
+      stable=0
+    else
+      stable=$((stable + 1))
+    fi
+    best=$(python3 -c "print(min(float('$us'), float('${best:-inf}')))")
+    if [ "$elapsed" -ge "${WARM_MIN:-30}" ] && [ "$stable" -ge "${WARM_STABLE:-2}" ]; then break; fi
+  done
+  echo "warm-up $name: ${elapsed}s, CPU per request by slice (µs):$trail" >&2
+}
+

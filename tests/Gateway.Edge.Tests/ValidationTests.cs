@@ -36,6 +36,35 @@ public sealed class ValidationTests(EdgeFixture edge) : IClassFixture<EdgeFixtur
     }
 
     [Fact]
+    public async Task A_chunked_body_under_the_limit_is_forwarded_whole_with_a_signature_over_it()
+    {
+        // The backend checks the Edge's signature, which covers the body's digest: a 200 means both saw the same bytes.
+        using var client = edge.CreateClient();
+        var json = "[" + string.Join(',', Enumerable.Repeat("\"0123456789\"", 20_000)) + "]";
+        using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, TasksPath) { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", edge.ValidToken());
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echo = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal(json.Length, echo.GetProperty("body_length").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("""{"task_type":"\ud800"}""")]
+    [InlineData("""{"task_type":"a\u0000b"}""")]
+    public async Task Text_no_service_can_take_in_a_proxied_json_body_gets_400(string body)
+    {
+        using var client = edge.CreateClient();
+        using var response = await PostAsync(client, body, "application/json");
+        await Envelope.AssertAsync(response, HttpStatusCode.BadRequest, ErrorCodes.InvalidRequest);
+    }
+
+    [Fact]
     public async Task A_non_json_body_on_a_json_route_gets_415()
     {
         using var client = edge.CreateClient();
