@@ -47,7 +47,7 @@ internal sealed class DistributedRateLimiter : IDisposable
         slots = new LimitSlot[policy.Limits.Count];
         for (var index = 0; index < slots.Length; index++)
         {
-            slots[index] = new LimitSlot(policy.Limits[index], redisKeys[index], tags.Limits[index]);
+            slots[index] = new LimitSlot(policy.Limits[index], redisKeys[index], tags.Limits[index], store, time);
         }
 
         lastUsedTicks = time.GetUtcNow().UtcTicks;
@@ -80,7 +80,7 @@ internal sealed class DistributedRateLimiter : IDisposable
         for (var index = 0; index < slots.Length; index++)
         {
             Observe(decision, slots[index], remaining[index]);
-            slots[index].PrefetchIfLow(store, time);
+            slots[index].PrefetchIfLow();
         }
 
         return LimitOutcome.Admitted;
@@ -129,11 +129,11 @@ internal sealed class DistributedRateLimiter : IDisposable
             if (slot.TryTakeLeased(time.GetUtcNow().UtcTicks, out var remaining))
             {
                 Observe(decision, slot, remaining);
-                slot.PrefetchIfLow(store, time);
+                slot.PrefetchIfLow();
                 return LimitOutcome.Admitted;
             }
 
-            var answer = await slot.RefillAsync(store, time).ConfigureAwait(false);
+            var answer = await slot.RefillAsync().ConfigureAwait(false);
             if (answer is null)
             {
                 return TakeWithoutRedis(slot, decision);
@@ -195,7 +195,12 @@ internal sealed class DistributedRateLimiter : IDisposable
     }
 
     /// <summary>One limit's local lease and its per-instance fallback.</summary>
-    private sealed class LimitSlot(RateLimitOptions options, string redisKey, KeyValuePair<string, object?>[] tags) : IDisposable
+    private sealed class LimitSlot(
+        RateLimitOptions options,
+        string redisKey,
+        KeyValuePair<string, object?>[] tags,
+        RedisRateLimitStore store,
+        TimeProvider time) : IThreadPoolWorkItem, IDisposable
     {
         private readonly Lock gate = new();
         private RateLimiter? fallback;
@@ -273,13 +278,13 @@ internal sealed class DistributedRateLimiter : IDisposable
         /// Asks Redis for a lease, unless a refill is already under way, in which case the caller waits for that one.
         /// Granted permits join the local lease before the refill completes, so every waiter can take from them.
         /// </summary>
-        public Task<StoreDecision?> RefillAsync(RedisRateLimitStore store, TimeProvider time)
+        public Task<StoreDecision?> RefillAsync()
         {
             lock (gate)
             {
                 if (refill is not { IsCompleted: false })
                 {
-                    refill = RunRefillAsync(store, time);
+                    refill = RunRefillAsync();
                 }
 
                 return refill;
@@ -290,7 +295,11 @@ internal sealed class DistributedRateLimiter : IDisposable
         /// Starts a refill in the background once a quarter of the lease is left, so that under steady traffic no request
         /// waits for Redis: the fast path's tail latency stays local. The permits taken early still count in Redis.
         /// </summary>
-        public void PrefetchIfLow(RedisRateLimitStore store, TimeProvider time)
+        /// <remarks>
+        /// Issuing a Redis command costs the issuing thread tens of microseconds, so the request that noticed the lease
+        /// running low only queues this slot as a work item: no allocation, and no execution context carried along.
+        /// </remarks>
+        public void PrefetchIfLow()
         {
             var leaseSize = Options.EffectiveLeaseSize;
             if (leaseSize < 4 || Volatile.Read(ref leaseRemaining) > leaseSize / 4
@@ -299,22 +308,24 @@ internal sealed class DistributedRateLimiter : IDisposable
                 return;
             }
 
-            // Issuing a Redis command costs the issuing thread tens of microseconds; the request that noticed the
-            // lease running low must not pay for it.
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await RefillAsync(store, time).ConfigureAwait(false);
-                }
-                finally
-                {
-                    Volatile.Write(ref prefetching, 0);
-                }
-            });
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
 
-        private async Task<StoreDecision?> RunRefillAsync(RedisRateLimitStore store, TimeProvider time)
+        void IThreadPoolWorkItem.Execute() => _ = PrefetchAsync();
+
+        private async Task PrefetchAsync()
+        {
+            try
+            {
+                await RefillAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                Volatile.Write(ref prefetching, 0);
+            }
+        }
+
+        private async Task<StoreDecision?> RunRefillAsync()
         {
             var answer = await store.TakeAsync(RedisKey, Options, Options.EffectiveLeaseSize).ConfigureAwait(false);
             if (answer is { Granted: > 0 } granted)
