@@ -3,7 +3,7 @@ using AgentCore.Gateway.Authentication.AccessTokens;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Edge.Authentication;
 using AgentCore.Gateway.Edge.RateLimiting;
-using AgentCore.Gateway.ServiceDefaults.Auditing;
+using AgentCore.Gateway.Messaging.Auditing;
 using AgentCore.Gateway.ServiceDefaults.Errors;
 
 namespace AgentCore.Gateway.Edge.Admission;

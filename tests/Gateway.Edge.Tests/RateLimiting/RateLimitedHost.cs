@@ -3,6 +3,8 @@ using AgentCore.Gateway.Edge.Authentication;
 using AgentCore.Gateway.Edge.Authorization;
 using AgentCore.Gateway.Edge.ClientAddresses;
 using AgentCore.Gateway.Edge.RateLimiting;
+using AgentCore.Gateway.ServiceDefaults;
+using AgentCore.Gateway.ServiceDefaults.Redis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
