@@ -45,6 +45,7 @@ internal static class IdleBench
         var heapBefore = dumps is null ? null : await GcDump.CollectAsync(realtime.Id, Path.Combine(dumps, "before.gcdump"));
         await Task.Delay(TimeSpan.FromSeconds(3));
         var rssBefore = realtime.ResidentBytes();
+        SaveMemoryMap(realtime, dumps, "before.smaps");
         var cpuBefore = realtime.CpuTime();
 
         var opened = await OpenAsync(realtime.Address, callers, connections, concurrency);
@@ -54,6 +55,7 @@ internal static class IdleBench
 
         await Task.Delay(settle);
         var rssAfter = realtime.ResidentBytes();
+        SaveMemoryMap(realtime, dumps, "after.smaps");
         var open = opened.Clients.Count(client => client.IsOpen);
         var heartbeats = opened.Clients.Sum(client => client.Heartbeats);
         var closedByServer = opened.Clients.Where(client => client.ClosedWith is not null).GroupBy(client => client.ClosedWith).ToDictionary(group => group.Key!.ToString()!, group => group.Count());
@@ -133,6 +135,15 @@ internal static class IdleBench
                 ["retry_after"] = headers?.GetValueOrDefault("Retry-After")?.FirstOrDefault(),
                 ["ms"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1),
             };
+        }
+    }
+
+    /// <summary>The process's memory map with resident sizes, to see which mappings grew (the GC heap, or native memory).</summary>
+    private static void SaveMemoryMap(ServiceProcess process, string? directory, string name)
+    {
+        if (directory is not null)
+        {
+            File.Copy($"/proc/{process.Id.ToString(CultureInfo.InvariantCulture)}/smaps", Path.Combine(directory, name), overwrite: true);
         }
     }
 

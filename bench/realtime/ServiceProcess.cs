@@ -21,9 +21,14 @@ internal sealed class ServiceProcess : IDisposable
 
     public int Id => process.Id;
 
-    /// <summary>Starts <paramref name="assembly"/> on a free loopback port and waits until <c>/health</c> answers.</summary>
+    /// <summary>
+    /// Starts <paramref name="assembly"/> (or, for <c>bare</c>, this bench's own <see cref="BareServer"/>) on a free
+    /// loopback port and waits until <c>/health</c> answers.
+    /// </summary>
     public static async Task<ServiceProcess> StartAsync(string name, string assembly, IReadOnlyDictionary<string, string> settings)
     {
+        var bare = assembly == "bare";
+        assembly = bare ? typeof(ServiceProcess).Assembly.Location : Path.GetFullPath(assembly);
         if (!File.Exists(assembly))
         {
             throw new FileNotFoundException($"{name}: build it first (Release).", assembly);
@@ -38,6 +43,11 @@ internal sealed class ServiceProcess : IDisposable
             WorkingDirectory = Path.GetDirectoryName(assembly)!,
         };
         startInfo.ArgumentList.Add(assembly);
+        if (bare)
+        {
+            startInfo.ArgumentList.Add("bare-server");
+        }
+
         startInfo.Environment["ASPNETCORE_URLS"] = address.ToString();
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         startInfo.Environment["Logging__LogLevel__Default"] = "Warning";
