@@ -7,7 +7,7 @@ namespace AgentCore.Gateway.Bench.Realtime;
 
 /// <summary>
 /// The floor for memory per connection: bare Kestrel (slim builder, nothing in the pipeline but WebSockets) accepting
-/// every WebSocket and waiting on it with zero-byte reads, answering heartbeats-free. The idle bench runs against it
+/// every WebSocket and waiting on it with zero-byte reads, sending nothing (no heartbeats). The idle bench runs against it
 /// (<c>--realtime bare</c>) exactly as against Realtime, so the two are measured by the same client.
 /// </summary>
 internal static class BareServer

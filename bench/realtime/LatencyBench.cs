@@ -206,7 +206,8 @@ internal static class LatencyBench
     /// </summary>
     private static Dictionary<string, string> EdgeSettings(Uri realtime, Uri agentRuntime)
     {
-        var settings = new Dictionary<string, string>();
+        // The clients speak plain HTTP to the Edge by its loopback address, not over TLS by the issuer's host name.
+        var settings = new Dictionary<string, string> { ["AllowedHosts"] = "127.0.0.1", ["Edge__Tls__PlainHttp"] = "Serve" };
         foreach (var (cluster, address) in new[] { ("realtime", realtime), ("agentruntime", agentRuntime), ("identity", agentRuntime), ("audit", agentRuntime) })
         {
             settings[$"ReverseProxy__Clusters__{cluster}__Destinations__primary__Address"] = address.ToString();

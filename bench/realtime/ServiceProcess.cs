@@ -46,6 +46,9 @@ internal sealed class ServiceProcess : IDisposable
         if (bare)
         {
             startInfo.ArgumentList.Add("bare-server");
+
+            // The bench itself runs on workstation GC; the floor must run on the server GC that Realtime runs on.
+            startInfo.Environment["DOTNET_gcServer"] = "1";
         }
 
         startInfo.Environment["ASPNETCORE_URLS"] = address.ToString();
@@ -57,20 +60,24 @@ internal sealed class ServiceProcess : IDisposable
         }
 
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{name} did not start.");
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) => { if (line.Data is not null) Console.Error.WriteLine($"{name}: {line.Data}"); };
         process.ErrorDataReceived += (_, line) => { if (line.Data is not null) Console.Error.WriteLine($"{name}: {line.Data}"); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var service = new ServiceProcess(process, address);
         using var client = new HttpClient { BaseAddress = address };
+        var lastAnswer = "no answer";
         for (var attempt = 0; attempt < 600; attempt++)
         {
             try
             {
-                if ((await client.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode)
+                using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
+                if (health.IsSuccessStatusCode)
                 {
                     return service;
                 }
+
+                lastAnswer = $"{(int)health.StatusCode} {await health.Content.ReadAsStringAsync()}";
             }
             catch (HttpRequestException)
             {
@@ -85,8 +92,9 @@ internal sealed class ServiceProcess : IDisposable
             await Task.Delay(100);
         }
 
+        var exited = process.HasExited;
         service.Dispose();
-        throw new InvalidOperationException($"{name} never became healthy.");
+        throw new InvalidOperationException($"{name} never became healthy (exited: {exited}; last /health: {lastAnswer}).");
     }
 
     /// <summary>Resident memory of the process, in bytes (VmRSS).</summary>
