@@ -37,8 +37,10 @@ internal static class EdgeHttps
             EnsureDevelopmentCertificate();
         }
 
-        // Not proxied, like the http endpoint: the Edge must see its clients' real addresses.
-        return edge.WithHttpsEndpoint(port: Port, targetPort: Port, name: EndpointName, isProxied: false);
+        // Not proxied, like the http endpoint: the Edge must see its clients' real addresses. Its pages are same-origin
+        // on this origin too, beside the issuer's.
+        edge.WithHttpsEndpoint(port: Port, targetPort: Port, name: EndpointName, isProxied: false);
+        return edge.WithEnvironment("Cors__PublicOrigins__0", ReferenceExpression.Create($"{edge.GetEndpoint(EndpointName)}"));
     }
 
     private static void EnsureDevelopmentCertificate()

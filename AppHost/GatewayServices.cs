@@ -24,7 +24,8 @@ internal static class GatewayServices
 
     /// <summary>
     /// The gateway's services, each referencing exactly what it uses and starting once that is healthy.
-    /// Only the Edge is meant for clients; its public URL is the token issuer every service agrees on.
+    /// Only the Edge is meant for clients; its public URL is the token issuer every service agrees on. The Edge waits
+    /// for the backends to start, not to be healthy: it is where clients learn, from <c>/api/v1/health</c>, that one is not.
     /// </summary>
     public static void AddGatewayServices(this IDistributedApplicationBuilder builder, GatewayInfrastructure infrastructure)
     {
@@ -82,10 +83,10 @@ internal static class GatewayServices
         edge.WithIssuer(issuer)
             .WithEdgeTrust(edgeTrustKey)
             .WithDependency(infrastructure.Redis)
-            .WithReference(identity).WaitFor(identity)
-            .WithReference(realtime).WaitFor(realtime)
-            .WithReference(audit).WaitFor(audit)
-            .WithReference(agentRuntime).WaitFor(agentRuntime)
+            .WithReference(identity).WaitForStart(identity)
+            .WithReference(realtime).WaitForStart(realtime)
+            .WithReference(audit).WaitForStart(audit)
+            .WithReference(agentRuntime).WaitForStart(agentRuntime)
             .WithHttpHealthCheck("/health", endpointName: ManagementEndpoint);
 
         // The spec's knob for the default per-minute quota, passed on to the Edge when the AppHost is given it.

@@ -1,3 +1,4 @@
+using AgentCore.Gateway.ServiceDefaults.Redis;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -5,25 +6,32 @@ using StackExchange.Redis;
 
 namespace AgentCore.Gateway.AppHost.Infrastructure;
 
-/// <summary>Answers healthy when a real PING over the Redis protocol succeeds, password included.</summary>
-internal sealed class RedisPingHealthCheck(IResourceWithConnectionString resource) : IHealthCheck
+/// <summary>
+/// Answers healthy when the server answers over the Redis protocol, password included, and a capability probe shows it
+/// can do what the services need; otherwise the description names what is missing.
+/// </summary>
+internal sealed class RedisCapabilityHealthCheck(IResourceWithConnectionString resource) : IHealthCheck
 {
+    private static readonly TimeSpan PubSubTimeout = TimeSpan.FromSeconds(3);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var connectionString = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false);
+        RedisCapabilityReport report;
         try
         {
             var options = ConfigurationOptions.Parse(connectionString!);
             options.AbortOnConnectFail = true;
             options.ConnectTimeout = 2000;
             await using var connection = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
-            await connection.GetDatabase().PingAsync().ConfigureAwait(false);
-            return HealthCheckResult.Healthy();
+            report = await RedisCapabilityProbe.ProbeAsync(connection, PubSubTimeout).ConfigureAwait(false);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
         {
-            return HealthCheckResult.Unhealthy("Redis does not answer PING.", exception);
+            return HealthCheckResult.Unhealthy("Redis does not answer.", exception);
         }
+
+        return report.Problem is { } problem ? HealthCheckResult.Unhealthy(problem) : HealthCheckResult.Healthy();
     }
 }
 

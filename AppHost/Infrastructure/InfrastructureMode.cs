@@ -9,7 +9,7 @@ internal enum InfrastructureMode
     /// <summary>The Redis and PostgreSQL container images, through Docker or Podman.</summary>
     Containers,
 
-    /// <summary><c>redis-server</c> (or Garnet) and the PostgreSQL server binaries, run as local processes.</summary>
+    /// <summary><c>redis-server</c> (or <c>valkey-server</c>) and the PostgreSQL server binaries, run as local processes.</summary>
     Local,
 
     /// <summary>Servers that run elsewhere, named by connection strings in configuration.</summary>

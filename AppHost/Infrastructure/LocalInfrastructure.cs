@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using AgentCore.Gateway.Contracts;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,10 +22,12 @@ internal static class LocalInfrastructure
             ". Install them (Debian/Ubuntu: 'sudo apt-get install postgresql'; macOS: " +
             "'brew install postgresql@16'), start Docker and use Infrastructure:Mode=containers, or point " +
             "Infrastructure:Mode=external at running servers.");
+        var redisServer = LocalRedisServer.Find();
+        LocalRedisServer.Verify(redisServer);
         var data = LocalDataDirectory.Prepare(options);
         var postgresOsUser = ProcessUser.IsRoot ? options.PostgresOsUser : null;
 
-        var redis = AddRedis(builder, data);
+        var redis = AddRedis(builder, data, redisServer);
         var postgres = AddPostgres(builder, data, postgresBin, postgresOsUser);
         return new GatewayInfrastructure(
             InfrastructureMode.Local,
@@ -36,49 +37,27 @@ internal static class LocalInfrastructure
             AddDatabase(builder, postgres, ServiceNames.AgentsDatabase));
     }
 
-    private static IResourceBuilder<LocalRedisResource> AddRedis(IDistributedApplicationBuilder builder, LocalDataDirectory data)
+    private static IResourceBuilder<LocalRedisResource> AddRedis(IDistributedApplicationBuilder builder, LocalDataDirectory data, string redisServer)
     {
         var passwordValue = data.GetOrCreateSecret("redis-password");
         var password = builder.AddParameter(ServiceNames.Redis + "-password", passwordValue, secret: true);
         var redisData = data.PathOf("redis");
         Directory.CreateDirectory(redisData);
 
-        var redisServer = FindOnPath("redis-server");
-        IResourceBuilder<LocalRedisResource> redis;
-        if (redisServer is not null)
-        {
-            var config = Path.Combine(redisData, "redis.conf");
-            LocalDataDirectory.WritePrivateFile(config, $"requirepass {passwordValue}\nbind 127.0.0.1\nappendonly yes\nsave \"\"\ndir {redisData}\n");
-            redis = builder.AddResource(new LocalRedisResource(ServiceNames.Redis, redisServer, redisData, password.Resource))
-                .WithArgs(context =>
-                {
-                    var endpoint = ((LocalRedisResource)context.Resource).Endpoint;
-                    context.Args.Add(config);
-                    context.Args.Add("--port");
-                    context.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
-                });
-        }
-        else
-        {
-            var garnet = GarnetServerPath();
-            var acl = Path.Combine(redisData, "garnet.acl");
-            LocalDataDirectory.WritePrivateFile(acl, $"user default on >{passwordValue} ~* +@all\n");
-            redis = builder.AddResource(new LocalRedisResource(ServiceNames.Redis, "dotnet", redisData, password.Resource))
-                .WithArgs(context =>
-                {
-                    var endpoint = ((LocalRedisResource)context.Resource).Endpoint;
-                    foreach (var argument in new[] { "exec", garnet, "--bind", "127.0.0.1", "--lua", "--auth", "Acl", "--acl-file", acl, "--checkpointdir", redisData, "--recover", "--port" })
-                    {
-                        context.Args.Add(argument);
-                    }
+        var config = Path.Combine(redisData, "redis.conf");
+        LocalDataDirectory.WritePrivateFile(config, $"requirepass {passwordValue}\nbind 127.0.0.1\nappendonly yes\nsave \"\"\ndir {redisData}\n");
+        var redis = builder.AddResource(new LocalRedisResource(ServiceNames.Redis, redisServer, redisData, password.Resource))
+            .WithArgs(context =>
+            {
+                var endpoint = ((LocalRedisResource)context.Resource).Endpoint;
+                context.Args.Add(config);
+                context.Args.Add("--port");
+                context.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
+            });
 
-                    context.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
-                });
-        }
-
-        var healthCheckKey = ServiceNames.Redis + "-ping";
+        var healthCheckKey = ServiceNames.Redis + "-capabilities";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            healthCheckKey, _ => new RedisPingHealthCheck(redis.Resource), HealthStatus.Unhealthy, tags: null));
+            healthCheckKey, _ => new RedisCapabilityHealthCheck(redis.Resource), HealthStatus.Unhealthy, tags: null));
         return redis
             .WithEndpoint(name: LocalRedisResource.EndpointName, scheme: "tcp")
             .WithHealthCheck(healthCheckKey)
@@ -205,23 +184,5 @@ internal static class LocalInfrastructure
             throw new InfrastructureUnavailableException(
                 $"'{command} {string.Join(' ', arguments)}' failed while preparing local PostgreSQL:\n{output.Result}{error.Result}");
         }
-    }
-
-    internal static string? FindOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, program))
-            .FirstOrDefault(File.Exists);
-
-    private static string GarnetServerPath()
-    {
-        var path = typeof(LocalInfrastructure).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .SingleOrDefault(attribute => attribute.Key == "GarnetServerPath")?.Value;
-        return path is not null && File.Exists(path)
-            ? path
-            : throw new InfrastructureUnavailableException(
-                "Infrastructure:Mode=local needs redis-server on PATH or the Garnet server package, and neither was found. " +
-                "Install Redis (Debian/Ubuntu: 'sudo apt-get install redis-server'), or run 'dotnet restore' so that NuGet " +
-                "brings the garnet-server package.");
     }
 }

@@ -2,7 +2,7 @@ using Aspire.Hosting.ApplicationModel;
 
 namespace AgentCore.Gateway.AppHost.Infrastructure;
 
-/// <summary>A Redis-protocol server (<c>redis-server</c> or Garnet) run as a local process.</summary>
+/// <summary>A Redis server (<c>redis-server</c> or <c>valkey-server</c>) run as a local process.</summary>
 internal sealed class LocalRedisResource(string name, string command, string workingDirectory, ParameterResource password)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {

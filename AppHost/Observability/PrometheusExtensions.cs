@@ -88,7 +88,7 @@ internal static class PrometheusExtensions
 
     private static string FindBinary(string? configured)
     {
-        var binary = configured ?? LocalInfrastructure.FindOnPath("prometheus");
+        var binary = configured ?? ExecutableSearch.FindOnPath("prometheus");
         return binary is not null && File.Exists(binary)
             ? binary
             : throw new InfrastructureUnavailableException(

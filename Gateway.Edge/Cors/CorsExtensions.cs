@@ -1,3 +1,5 @@
+using AgentCore.Gateway.Contracts;
+
 namespace AgentCore.Gateway.Edge.Cors;
 
 internal static class CorsExtensions
@@ -11,6 +13,12 @@ internal static class CorsExtensions
                 foreach (var origin in fromEnvironment.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 {
                     cors.AllowedOrigins.Add(origin);
+                }
+
+                if (Uri.TryCreate(builder.Configuration[GatewayTokens.IssuerConfigurationKey], UriKind.Absolute, out var issuer)
+                    && !cors.PublicOrigins.Contains(issuer.GetLeftPart(UriPartial.Authority)))
+                {
+                    cors.PublicOrigins.Add(issuer.GetLeftPart(UriPartial.Authority));
                 }
             });
         return builder;

@@ -10,11 +10,16 @@ namespace AgentCore.Gateway.Edge.Cors;
 /// <summary>
 /// Cross-origin calls from browsers: an allowed origin is echoed exactly (never <c>*</c>, since credentials are
 /// allowed) and preflights are answered here; any other origin, <c>null</c> included, is refused with 403 so that
-/// even a "simple" cross-site request never reaches a backend. Requests without <c>Origin</c> pass untouched.
+/// even a "simple" cross-site request never reaches a backend. Requests without <c>Origin</c>, and same-origin
+/// requests (<see cref="EdgeCorsOptions.PublicOrigins"/>: browsers send <c>Origin</c> on form posts and module
+/// scripts of the Edge's own pages too), pass untouched.
 /// </summary>
 internal sealed class CorsMiddleware(RequestDelegate next, IOptions<EdgeCorsOptions> options)
 {
     private readonly FrozenSet<string> origins = options.Value.AllowedOrigins.ToFrozenSet(StringComparer.Ordinal);
+    private const string SecFetchSite = "Sec-Fetch-Site";
+
+    private readonly FrozenSet<string> publicOrigins = options.Value.PublicOrigins.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     private readonly FrozenSet<string> methods = options.Value.AllowedMethods.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     private readonly FrozenSet<string> allowedHeaders = options.Value.AllowedHeaders.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     private readonly string methodList = string.Join(", ", options.Value.AllowedMethods);
@@ -31,6 +36,11 @@ internal sealed class CorsMiddleware(RequestDelegate next, IOptions<EdgeCorsOpti
 
         var response = context.Response;
         response.Headers.Append(HeaderNames.Vary, HeaderNames.Origin);
+        if (origin.Count == 1 && IsSameOrigin(context.Request, origin[0]!))
+        {
+            return next(context);
+        }
+
         if (origin.Count != 1 || !origins.Contains(origin[0]!))
         {
             return Refuse(context, "The request's origin is not allowed.");
@@ -63,6 +73,24 @@ internal sealed class CorsMiddleware(RequestDelegate next, IOptions<EdgeCorsOpti
         response.Headers.AccessControlMaxAge = maxAge;
         response.StatusCode = StatusCodes.Status204NoContent;
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// One of the Edge's own public origins, or <c>null</c> from a page on one: under the Referrer-Policy the Edge sets
+    /// (<c>no-referrer</c>) browsers send <c>Origin: null</c> on same-origin form posts. Such a request counts only
+    /// when the browser itself says it is same-origin (<c>Sec-Fetch-Site</c>, which no page can set) and it is
+    /// addressed to a public origin, which a DNS-rebinding page's request never is. The Host header alone never decides.
+    /// </summary>
+    private bool IsSameOrigin(HttpRequest request, string origin)
+    {
+        if (publicOrigins.Contains(origin))
+        {
+            return true;
+        }
+
+        return origin == "null"
+            && string.Equals(request.Headers[SecFetchSite], "same-origin", StringComparison.Ordinal)
+            && publicOrigins.Contains($"{request.Scheme}://{request.Host.Value}");
     }
 
     private static Task Refuse(HttpContext context, string message)

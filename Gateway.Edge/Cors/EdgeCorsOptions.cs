@@ -14,6 +14,14 @@ internal sealed class EdgeCorsOptions : IValidatableObject
     /// <summary>The environment variable of the spec.</summary>
     public const string EnvironmentVariable = "CORS_ALLOWED_ORIGINS";
 
+    /// <summary>
+    /// The Edge's own public origins: requests from them are same-origin (the login form, the portal's module scripts
+    /// and fetches) and never refused. Configured, never taken from the request's Host header, which a client (or a
+    /// DNS-rebinding page) chooses. The configured issuer's origin (<c>Gateway:Issuer</c>) is always one of them; add
+    /// others where the Edge answers on more than one (its HTTPS endpoint beside plain HTTP). Default: the issuer's.
+    /// </summary>
+    public IList<string> PublicOrigins { get; } = [];
+
     /// <summary>Origins (scheme, host and port, no path) allowed to call from a browser. Default: none.</summary>
     public IList<string> AllowedOrigins { get; } = [];
 
@@ -34,10 +42,18 @@ internal sealed class EdgeCorsOptions : IValidatableObject
     {
         foreach (var origin in AllowedOrigins)
         {
-            if (origin is "*" or "null" || !Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.GetLeftPart(UriPartial.Authority) != origin)
+            if (!IsExactOrigin(origin))
             {
                 yield return new ValidationResult($"'{origin}' is not an exact origin (scheme://host[:port]); wildcards and null are not allowed.", [nameof(AllowedOrigins)]);
             }
         }
+
+        foreach (var origin in PublicOrigins.Where(origin => !IsExactOrigin(origin)))
+        {
+            yield return new ValidationResult($"'{origin}' is not an exact origin (scheme://host[:port]).", [nameof(PublicOrigins)]);
+        }
     }
+
+    private static bool IsExactOrigin(string origin) =>
+        origin is not ("*" or "null") && Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.GetLeftPart(UriPartial.Authority) == origin;
 }

@@ -28,7 +28,9 @@ internal sealed class GatewayHealthEvaluator(IProxyStateLookup proxyState, Healt
         var own = await healthChecks.CheckHealthAsync(registration => !registration.Tags.Contains("live"), cancellationToken).ConfigureAwait(false);
         foreach (var (name, entry) in own.Entries)
         {
-            services[name] = new ServiceHealth(entry.Status == HealthStatus.Healthy ? HealthStatusNames.Healthy : HealthStatusNames.Unhealthy);
+            services[name] = entry.Status == HealthStatus.Healthy
+                ? new ServiceHealth(HealthStatusNames.Healthy)
+                : new ServiceHealth(HealthStatusNames.Unhealthy, Message: entry.Description);
         }
 
         return new GatewayHealthReport(Overall(services.Values), time.GetUtcNow(), services, Version);

@@ -13,10 +13,12 @@ internal sealed record GatewayHealthReport(
 /// <param name="Status"><c>healthy</c>, <c>unhealthy</c>, or <c>unknown</c> before the first probe.</param>
 /// <param name="HealthyDestinations">How many of the service's replicas currently take traffic; null for a dependency.</param>
 /// <param name="Destinations">How many replicas the service has; null for a dependency.</param>
+/// <param name="Message">Why a dependency is unhealthy (for Redis, the commands it lacks); null when healthy.</param>
 internal sealed record ServiceHealth(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("healthy_destinations"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? HealthyDestinations = null,
-    [property: JsonPropertyName("destinations"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Destinations = null);
+    [property: JsonPropertyName("destinations"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Destinations = null,
+    [property: JsonPropertyName("message"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
 
 /// <summary>The status words of the health contract.</summary>
 internal static class HealthStatusNames

@@ -5,6 +5,8 @@ namespace AgentCore.Gateway.Edge.OpenApi;
 internal static class OpenApiExtensions
 {
     public const string DocumentPath = "/api/v1/openapi.json";
+    public const string PortalPath = "/docs";
+    private const string Title = "AgentCore Gateway API";
 
     /// <summary>
     /// The public API's OpenAPI document. Most of the API is proxied, so ASP.NET Core cannot discover it: the
@@ -16,13 +18,28 @@ internal static class OpenApiExtensions
         return builder;
     }
 
-    /// <summary>The document at <see cref="DocumentPath"/> and the Scalar portal at <c>/docs</c>.</summary>
+    /// <summary>
+    /// The document at <see cref="DocumentPath"/> and the Scalar portal at <c>/docs/</c>, every asset served from this
+    /// assembly's packages (nothing from a CDN, so air-gapped users see it too), under a strict CSP.
+    /// </summary>
     public static WebApplication MapEdgeApiDocumentation(this WebApplication app)
     {
         app.MapOpenApi(DocumentPath).DisableHttpMetrics();
-        app.MapScalarApiReference("/docs", scalar => scalar
-            .WithTitle("AgentCore Gateway API")
-            .WithOpenApiRoutePattern(DocumentPath))
+
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(PortalPath, StringComparison.OrdinalIgnoreCase),
+            portal => portal.UseMiddleware<PortalMiddleware>());
+        app.MapScalarApiReference(PortalPath, (scalar, context) => scalar
+            .WithTitle(Title)
+            // Absolute, and on the page's own origin whatever name the browser used for the Edge.
+            .AddDocument("v1", Title, $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{DocumentPath}")
+            .AddPreferredSecuritySchemes("oauth2")
+            .WithNonce()
+            .HideDeveloperTools()
+            .DisableDefaultFonts()
+            .DisableTelemetry()
+            .DisableAgent()
+            .DisableMcp())
             .DisableHttpMetrics();
         return app;
     }

@@ -12,6 +12,8 @@ internal sealed class PublicApiDocumentTransformer : IOpenApiDocumentTransformer
     {
         var source = PublicApi.Value;
         document.Info = source.Info;
+        // The document's tags are the public API's: the Edge's own generated endpoints must not add a group of their own.
+        document.Tags = source.Tags;
         document.Paths ??= [];
         foreach (var (path, item) in source.Paths)
         {

@@ -20,10 +20,34 @@ internal static class LoginPage
 {
     public const string Path = "/connect/login";
 
+    /// <summary>The pages' stylesheet: under <c>/connect</c>, so the Edge routes it to this service like the pages.</summary>
+    public const string StylesheetPath = "/connect/assets/sign-in.css";
+
+    /// <summary>
+    /// A strict policy: nothing but this site's stylesheet, no script at all. No <c>form-action</c>, because browsers
+    /// apply it to the redirects after a sign-in too, and those go to each client's own redirect URI.
+    /// </summary>
+    private const string ContentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
+
+    private static readonly Lazy<byte[]> Stylesheet = new(() =>
+    {
+        using var stream = typeof(LoginPage).Assembly.GetManifestResourceStream("sign-in.css")
+            ?? throw new InvalidOperationException("The embedded sign-in.css is missing.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    });
+
     public static IEndpointRouteBuilder MapLoginPage(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(Path, Show).DisableAntiforgery();
         endpoints.MapPost(Path, SubmitAsync).DisableAntiforgery();
+        endpoints.MapGet(StylesheetPath, (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "public, max-age=3600";
+            return Results.Bytes(Stylesheet.Value, "text/css; charset=utf-8");
+        });
         return endpoints;
     }
 
@@ -76,38 +100,52 @@ internal static class LoginPage
         return Results.LocalRedirect(ReturnUrl.LocalOrRoot(returnUrl));
     }
 
-    /// <summary>The page, with an error above the form when a sign-in failed.</summary>
+    /// <summary>
+    /// The page, with the failure's message above the form when a sign-in failed (whatever message the caller chose;
+    /// it is announced to screen readers and tied to the fields it concerns).
+    /// </summary>
     public static IResult Render(HttpContext context, string? returnUrl, string? error, int status = StatusCodes.Status200OK)
     {
         var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
         var providers = context.RequestServices.GetRequiredService<IOptions<FederationOptions>>().Value.OidcProviders;
         var errorHtml = error is null ? string.Empty : $"<p role=\"alert\">{WebUtility.HtmlEncode(error)}</p>";
+        var invalid = error is null ? string.Empty : " aria-invalid=\"true\"";
         var providerHtml = string.Concat(providers.Select(provider =>
             $"<li><a href=\"{WebUtility.HtmlEncode(FederationEndpoints.StartPath(provider.Key, returnUrl))}\">Sign in with {WebUtility.HtmlEncode(provider.Value.DisplayName ?? provider.Key)}</a></li>"));
         if (providerHtml.Length > 0)
         {
-            providerHtml = $"<ul class=\"providers\">{providerHtml}</ul>";
+            providerHtml = $"<section class=\"providers\" aria-labelledby=\"providers-title\"><h2 id=\"providers-title\">Or use your organisation's account</h2><ul>{providerHtml}</ul></section>";
         }
 
         var html = $"""
             <!DOCTYPE html>
             <html lang="en">
-            <head><meta charset="utf-8"><title>Sign in · AgentCore Gateway</title></head>
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Sign in · AgentCore Gateway</title>
+            <link rel="icon" href="data:,">
+            <link rel="stylesheet" href="{StylesheetPath}">
+            </head>
             <body>
-            <h1>Sign in</h1>
+            <main aria-labelledby="title">
+            <p class="product">AgentCore Gateway</p>
+            <h1 id="title">Sign in</h1>
             {errorHtml}
             <form method="post" action="{Path}">
             <input type="hidden" name="{WebUtility.HtmlEncode(tokens.FormFieldName)}" value="{WebUtility.HtmlEncode(tokens.RequestToken)}">
             <input type="hidden" name="returnUrl" value="{WebUtility.HtmlEncode(returnUrl ?? string.Empty)}">
-            <label>User name <input name="username" autocomplete="username" required></label>
-            <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+            <label>User name <input name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus{invalid}></label>
+            <label>Password <input name="password" type="password" autocomplete="current-password" required{invalid}></label>
             <button type="submit">Sign in</button>
             </form>
             {providerHtml}
+            </main>
             </body>
             </html>
             """;
         context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
     }
 }

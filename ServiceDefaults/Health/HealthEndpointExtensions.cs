@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +10,8 @@ namespace AgentCore.Gateway.ServiceDefaults.Health;
 
 /// <summary>
 /// <c>/alive</c> is liveness (the process answers), <c>/health</c> and <c>/ready</c> are readiness (every dependency
-/// answers). Readiness writes each check's status as JSON, never exception text.
+/// answers). Readiness writes each check's status as JSON, and for a failing check its description (a sentence the check
+/// wrote, such as which Redis commands are missing), never exception text.
 /// </summary>
 public static class HealthEndpointExtensions
 {
@@ -40,8 +42,16 @@ public static class HealthEndpointExtensions
             status = report.Status.ToString().ToLowerInvariant(),
             checks = report.Entries.ToDictionary(
                 entry => entry.Key,
-                entry => new { status = entry.Value.Status.ToString().ToLowerInvariant(), duration_ms = entry.Value.Duration.TotalMilliseconds }),
+                entry => new CheckEntry(
+                    entry.Value.Status.ToString().ToLowerInvariant(),
+                    entry.Value.Duration.TotalMilliseconds,
+                    entry.Value.Status == HealthStatus.Healthy ? null : entry.Value.Description)),
         };
         return context.Response.WriteAsJsonAsync(body, SerializerOptions, context.RequestAborted);
     }
+
+    private sealed record CheckEntry(
+        [property: JsonPropertyName("status")] string Status,
+        [property: JsonPropertyName("duration_ms")] double DurationMs,
+        [property: JsonPropertyName("description"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Description);
 }

@@ -6,15 +6,28 @@ namespace AgentCore.Gateway.AppHost.Tests;
 /// <summary>Runs the built AppHost as a user would, and reports how it ended.</summary>
 internal static class AppHostProcess
 {
-    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(TimeSpan limit, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunUntilExitAsync(TimeSpan limit, params string[] arguments) =>
+        RunWithPathUntilExitAsync(limit, path: null, arguments);
+
+    /// <summary>
+    /// Runs the AppHost with <paramref name="path"/> as its whole PATH (with the .NET host's own folder added, which
+    /// holds nothing else): a machine where only what that PATH holds is installed.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunWithPathUntilExitAsync(TimeSpan limit, string? path, params string[] arguments)
     {
         var projectPath = Projects.AppHost.ProjectPath;
         var configuration = typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        var startInfo = new ProcessStartInfo("dotnet")
+        var dotnet = DotnetHost();
+        var startInfo = new ProcessStartInfo(dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (path is not null)
+        {
+            startInfo.Environment["PATH"] = string.Join(Path.PathSeparator, path, Path.GetDirectoryName(dotnet));
+        }
+
         foreach (var argument in new[] { "run", "--no-build", "-c", configuration, "--project", projectPath, "--" }.Concat(arguments))
         {
             startInfo.ArgumentList.Add(argument);
@@ -35,5 +48,16 @@ internal static class AppHostProcess
         }
 
         return (process.ExitCode, await output + await error);
+    }
+
+    /// <summary>The real <c>dotnet</c> executable (not a symlink in a shared bin folder), so its folder holds no other program.</summary>
+    private static string DotnetHost()
+    {
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, "dotnet"))
+            .FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("dotnet is not on PATH.");
+        return new FileInfo(onPath).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? onPath;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AgentCore.Gateway.AppHost.Infrastructure;
 
 namespace AgentCore.Gateway.AppHost.Tests;
 
@@ -18,6 +19,38 @@ public sealed class InfrastructureModeTests
         Assert.Equal(2, exitCode);
         Assert.Contains("PostgreSQL server binaries", output, StringComparison.Ordinal);
         Assert.Contains("apt-get install postgresql", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--Infrastructure:Mode=local")]
+    [InlineData("--Infrastructure:Mode=auto")]
+    public async Task A_machine_without_redis_server_or_valkey_server_exits_at_once_with_the_install_line(string mode)
+    {
+        using var emptyBin = new TempBin();
+
+        var (exitCode, output) = await AppHostProcess.RunWithPathUntilExitAsync(ExitLimit, emptyBin.Path, mode, "--Infrastructure:Ephemeral=true");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("neither redis-server nor valkey-server was found", output, StringComparison.Ordinal);
+        Assert.Contains("sudo apt-get install redis-server", output, StringComparison.Ordinal);
+        Assert.Contains("brew install redis", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Distributed application started", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_redis_server_without_streams_is_refused_before_anything_starts_naming_the_missing_commands()
+    {
+        // A real redis-server that genuinely lacks the commands, as a Redis-protocol server without Streams does.
+        using var bin = new TempBin();
+        var realRedis = ExecutableSearch.FindOnPath("redis-server") ?? throw new InvalidOperationException("redis-server is not installed; .ci/run installs it.");
+        bin.AddScript("redis-server", $"#!/bin/sh\nexec {realRedis} \"$@\" --rename-command XREADGROUP \"\" --rename-command XAUTOCLAIM \"\"\n");
+
+        var (exitCode, output) = await AppHostProcess.RunWithPathUntilExitAsync(ExitLimit, bin.Path, "--Infrastructure:Mode=local", "--Infrastructure:Ephemeral=true");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Redis cannot run XREADGROUP, XAUTOCLAIM", output, StringComparison.Ordinal);
+        Assert.Contains("sudo apt-get install redis-server", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Distributed application started", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -46,5 +79,23 @@ public sealed class InfrastructureModeTests
         {
             return false;
         }
+    }
+
+    /// <summary>A throw-away folder to stand for a machine's bin folder.</summary>
+    private sealed class TempBin : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("apphost-bin-").FullName;
+
+        public void AddScript(string name, string text)
+        {
+            var file = System.IO.Path.Combine(Path, name);
+            File.WriteAllText(file, text);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }

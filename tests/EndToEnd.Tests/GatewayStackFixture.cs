@@ -1,3 +1,5 @@
+extern alias apphost;
+
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.TestSupport;
 using Aspire.Hosting;
@@ -12,34 +14,85 @@ namespace AgentCore.Gateway.EndToEnd.Tests;
 /// port (it is not behind the orchestrator's proxy, so it keeps the port it is given), and only one stack of the test
 /// projects that start one runs at a time on this machine: a second waits for the first to be disposed. Prometheus runs
 /// beside it (<c>Observability:Prometheus=true</c>), scraping every service and evaluating the alerting rules.
+/// Subclasses change the arguments, the app model or what "started" means (other test projects link this file).
 /// </summary>
-public sealed class GatewayStackFixture : IAsyncLifetime
+public class GatewayStackFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
-    private static readonly TimeSpan TurnTimeout = TimeSpan.FromMinutes(30);
-    private static readonly string TurnFile = Path.Combine(Path.GetTempPath(), "agentcore-gateway-test-stack.lock");
+    protected static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
-    private FileStream? turn;
+    private readonly int edgePort = FreePort.Next();
 
     public static readonly string[] Services =
         [ServiceNames.Identity, ServiceNames.Realtime, ServiceNames.Audit, ServiceNames.AgentRuntime, ServiceNames.Edge];
 
     private DistributedApplication? app;
+    private GatewayStackLock? stackLock;
 
     public DistributedApplication App => app ?? throw new InvalidOperationException("The stack has not started.");
 
+    /// <summary>The AppHost's command-line arguments. Default: local mode, ephemeral data.</summary>
+    protected virtual string[] Arguments =>
+        ["--Infrastructure:Mode=local", "--Infrastructure:Ephemeral=true", $"--Edge:Port={edgePort}", "--Observability:Prometheus=true"];
+
     public async ValueTask InitializeAsync()
     {
-        turn = await WaitForTurnAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--Infrastructure:Mode=local", "--Infrastructure:Ephemeral=true", $"--Edge:Port={FreePort.Next()}", "--Observability:Prometheus=true"],
-            timeout.Token);
+        // The https port (and the ports of anything started outside) are fixed, so stacks take turns instead of colliding.
+        stackLock = await GatewayStackLock.AcquireAsync(TestContext.Current.CancellationToken);
+        await PrepareAsync(timeout.Token);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<apphost::Projects.AppHost>(Arguments, timeout.Token);
+        Configure(builder);
         app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
+        await WaitUntilStartedAsync(app, timeout.Token);
+    }
+
+    /// <summary>What must run before the AppHost is built (servers its arguments point at). Default: nothing.</summary>
+    protected virtual Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Changes to the app model before it is built. Default: none.</summary>
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+    }
+
+    /// <summary>
+    /// When the stack counts as started. Default: every service healthy, and the Edge says so too. The Edge starts
+    /// beside its backends, so its own probes may have seen them down and take a probe interval to see them up.
+    /// </summary>
+    protected virtual async Task WaitUntilStartedAsync(DistributedApplication started, CancellationToken cancellationToken)
+    {
         foreach (var service in Services)
         {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(service, timeout.Token);
+            await started.ResourceNotifications.WaitForResourceHealthyAsync(service, cancellationToken);
+        }
+
+        await WaitForEdgeHealthAsync(status => status == "healthy", cancellationToken);
+    }
+
+    /// <summary>Polls the Edge's <c>/api/v1/health</c> until its <c>status</c> satisfies <paramref name="accept"/> (null while the Edge does not answer yet).</summary>
+    protected async Task WaitForEdgeHealthAsync(Func<string?, bool> accept, CancellationToken cancellationToken)
+    {
+        using var edge = CreateEdgeClient();
+        while (true)
+        {
+            string? status = null;
+            try
+            {
+                using var response = await edge.GetAsync(new Uri("/api/v1/health", UriKind.Relative), cancellationToken);
+                var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken);
+                status = body.TryGetProperty("status", out var value) ? value.GetString() : null;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (status is not null && accept(status))
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
     }
 
@@ -74,31 +127,21 @@ public sealed class GatewayStackFixture : IAsyncLifetime
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
-        if (app is not null)
+        try
         {
-            await app.DisposeAsync();
-        }
-
-        turn?.Dispose();
-    }
-
-    /// <summary>An exclusive lock on <see cref="TurnFile"/>, held for the stack's lifetime (FileShare.None is an flock on Linux).</summary>
-    private static async Task<FileStream> WaitForTurnAsync()
-    {
-        var deadline = DateTime.UtcNow + TurnTimeout;
-        while (true)
-        {
-            try
+            if (app is not null)
             {
-                return new FileStream(TurnFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1));
+                await app.DisposeAsync();
             }
         }
+        finally
+        {
+            stackLock?.Dispose();
+        }
+
+        GC.SuppressFinalize(this);
     }
 }
 

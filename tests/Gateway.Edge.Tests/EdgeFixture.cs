@@ -98,6 +98,9 @@ public class EdgeFixture : IAsyncLifetime
     /// <summary>A client of the real Edge over loopback HTTP.</summary>
     public HttpClient CreateClient() => edge!.CreateClient();
 
+    /// <summary>A client of the real Edge that does not follow redirects, to see them.</summary>
+    public HttpClient CreateNonRedirectingClient() => edge!.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = BaseAddress });
+
     public virtual async ValueTask DisposeAsync()
     {
         if (edge is not null)

@@ -18,11 +18,12 @@ internal sealed class LoopbackHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<LoopbackHost> StartAsync(Action<WebApplication> mapEndpoints)
+    public static async Task<LoopbackHost> StartAsync(Action<WebApplication> mapEndpoints, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddServiceDefaults();
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.UseServiceDefaults();
         app.MapDefaultEndpoints();

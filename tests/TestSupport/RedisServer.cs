@@ -1,3 +1,4 @@
+using AgentCore.Gateway.AppHost.Infrastructure;
 using StackExchange.Redis;
 
 namespace AgentCore.Gateway.TestSupport;
@@ -10,12 +11,15 @@ public sealed class RedisServer : IAsyncDisposable
 {
     private readonly ServerProcess server;
 
-    private RedisServer(int port)
+    private RedisServer(int port, IEnumerable<string> withoutCommands)
     {
         Port = port;
-        var redisServer = Which("redis-server")
+        var redisServer = ExecutableSearch.FindOnPath("redis-server")
             ?? throw new InvalidOperationException("redis-server is not installed; .ci/run installs it (apt-get install redis-server).");
-        server = new ServerProcess(redisServer, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+        server = new ServerProcess(
+            redisServer,
+            ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             .. withoutCommands.SelectMany(command => new[] { "--rename-command", command, string.Empty })]);
     }
 
     public int Port { get; }
@@ -23,9 +27,13 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>A StackExchange.Redis connection string; <c>abortConnect=false</c> so clients ride out restarts.</summary>
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=2000";
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>
+    /// Starts a server; <paramref name="withoutCommands"/> are renamed away (<c>rename-command X ""</c>), which makes a
+    /// real server that genuinely lacks them, as a Redis-protocol server without Streams does.
+    /// </summary>
+    public static async Task<RedisServer> StartAsync(params string[] withoutCommands)
     {
-        var redis = new RedisServer(FreePort.Next());
+        var redis = new RedisServer(FreePort.Next(), withoutCommands);
         await redis.StartAgainAsync().ConfigureAwait(false);
         return redis;
     }
@@ -61,10 +69,4 @@ public sealed class RedisServer : IAsyncDisposable
         server.Dispose();
         return ValueTask.CompletedTask;
     }
-
-    internal static string? Which(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, program))
-            .FirstOrDefault(File.Exists);
 }
