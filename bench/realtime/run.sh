@@ -8,7 +8,7 @@
 #
 #   bench/realtime/run.sh                                   # BENCHES="idle latency" ROUNDS=3
 #   BENCHES=idle GCDUMP=1 bench/realtime/run.sh             # also managed heap by type (dotnet-gcdump) and smaps
-#   BENCHES=latency RATES=1000,2000,3000 bench/realtime/run.sh
+#   BENCHES=latency RATES=100,300,600,1000 bench/realtime/run.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -17,8 +17,8 @@ ROUNDS="${ROUNDS:-3}"
 IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-10000}"
 SETTLE_SECONDS="${SETTLE_SECONDS:-45}"
 SUBSCRIBERS="${SUBSCRIBERS:-1000}"
-RATES="${RATES:-1000,1500,2000,3000}"
-SECONDS_PER_RATE="${SECONDS_PER_RATE:-20}"
+RATES="${RATES:-100,300,600,1000}"
+SECONDS_PER_RATE="${SECONDS_PER_RATE:-10}"
 OUT="${OUT:-$(mktemp -d /tmp/realtime-bench.XXXXXX)}"
 mkdir -p "$OUT"
 
