@@ -17,6 +17,7 @@ builder.AddServiceDefaults();
 builder.AddGatewayRedis();
 builder.AddEdgeTrust();
 builder.AddAuditTrail();
+builder.AddConnectionClock();
 builder.AddRealtimeAuthentication();
 builder.AddRealtimeTelemetry();
 builder.AddEventStreaming();
