@@ -44,7 +44,18 @@ public sealed class AccessTokenValidator
     /// <summary>The refusal of a token that was valid until it was revoked.</summary>
     public const string RevokedError = "The token has been revoked.";
 
-    public async ValueTask<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
+    /// <summary>The deepest delegation chain (nested <c>act</c> claims) a token may carry; a deeper one is malformed.</summary>
+    public const int MaxActorDepth = 8;
+
+    /// <summary>Validates a token for the gateway's API (the configured audience, <c>agentcore-gateway</c>).</summary>
+    public ValueTask<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken) =>
+        ValidateAsync(token, options.Value.Audience, cancellationToken);
+
+    /// <summary>
+    /// Validates a token that must carry <paramref name="audience"/> in its <c>aud</c> (RFC 8707: a token bound to one
+    /// resource is refused by every other, so a token is never passed on to where it was not meant to go).
+    /// </summary>
+    public async ValueTask<TokenValidation> ValidateAsync(string token, string audience, CancellationToken cancellationToken)
     {
         if (token.Length is 0 or > MaxTokenLength)
         {
@@ -55,7 +66,7 @@ public sealed class AccessTokenValidator
         var now = time.GetUtcNow();
         if (cache.TryGet(cacheKey, now, out var cached))
         {
-            return Checked(cached);
+            return Checked(cached, audience);
         }
 
         var firstDot = token.IndexOf('.', StringComparison.Ordinal);
@@ -94,16 +105,28 @@ public sealed class AccessTokenValidator
             return TokenValidation.Fail(claimError);
         }
 
-        var caller = new EdgeCaller(claims.TenantId ?? string.Empty, claims.ClientId!, claims.Subject ?? claims.ClientId!, claims.Scope ?? string.Empty);
+        var caller = new EdgeCaller(
+            claims.TenantId ?? string.Empty, claims.ClientId!, claims.Subject ?? claims.ClientId!, claims.Scope ?? string.Empty, string.Join(' ', claims.Actors));
         var expiresAt = FromUnixSeconds(claims.ExpiresAt!.Value);
         var issuedAt = (claims.IssuedAt ?? claims.NotBefore) is { } issued ? FromUnixSeconds(issued) : DateTimeOffset.MinValue;
-        var identity = new GatewayIdentity("Bearer", caller, claims.Roles, new AccessTokenFacts(claims.TokenId, claims.AuthorizationId, issuedAt, expiresAt));
+        var identity = new GatewayIdentity(
+            "Bearer", caller, claims.Roles, new AccessTokenFacts(claims.TokenId, claims.AuthorizationId, issuedAt, expiresAt, claims.Audiences!));
         cache.Add(cacheKey, identity, expiresAt, now);
-        return Checked(identity);
+        return Checked(identity, audience);
     }
 
-    private TokenValidation Checked(GatewayIdentity identity) =>
-        revocations.IsRevoked(identity) ? TokenValidation.Fail(RevokedError) : TokenValidation.Success(identity);
+    private TokenValidation Checked(GatewayIdentity identity, string audience)
+    {
+        if (identity.Token?.Audiences is not { } audiences || !audiences.Contains(audience, StringComparer.Ordinal))
+        {
+            return TokenValidation.Fail(WrongAudienceError);
+        }
+
+        return revocations.IsRevoked(identity) ? TokenValidation.Fail(RevokedError) : TokenValidation.Success(identity);
+    }
+
+    /// <summary>The refusal of a token meant for another audience (another resource, RFC 8707).</summary>
+    public const string WrongAudienceError = "The token is meant for another audience.";
 
     private static bool TryReadHeader(ReadOnlySpan<char> encoded, out string keyId, out string error)
     {
@@ -249,6 +272,7 @@ public sealed class AccessTokenValidator
             else if (name.SequenceEqual("jti"u8)) claims.TokenId = StringOrNull(ref reader);
             else if (name.SequenceEqual("oi_au_id"u8)) claims.AuthorizationId = StringOrNull(ref reader);
             else if (name.SequenceEqual("roles"u8)) claims.Roles = ReadStrings(ref reader);
+            else if (name.SequenceEqual("act"u8)) claims.ActorsMalformed = !TryReadActors(ref reader, claims.Actors);
             else reader.Skip();
         }
 
@@ -262,9 +286,14 @@ public sealed class AccessTokenValidator
             return "The token was issued by someone else.";
         }
 
-        if (claims.Audiences is not { } audiences || !audiences.Contains(settings.Audience, StringComparer.Ordinal))
+        if (claims.Audiences is not { Count: > 0 })
         {
-            return "The token is meant for another audience.";
+            return WrongAudienceError;
+        }
+
+        if (claims.ActorsMalformed)
+        {
+            return "The token's delegation chain (act) is malformed.";
         }
 
         var seconds = now.ToUnixTimeSeconds();
@@ -319,6 +348,42 @@ public sealed class AccessTokenValidator
     private static long? NumberOrNull(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
 
+    /// <summary>
+    /// RFC 8693 section 4.1: <c>act</c> is an object naming the acting party (<c>client_id</c>, else <c>sub</c>), whose
+    /// own <c>act</c> names the party that party acts for, and so on. Read into <paramref name="actors"/>, the party
+    /// acting now first. False for anything but that shape, or a chain deeper than <see cref="MaxActorDepth"/>.
+    /// </summary>
+    private static bool TryReadActors(ref Utf8JsonReader reader, List<string> actors, int depth = 0)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject || depth >= MaxActorDepth)
+        {
+            reader.Skip();
+            return false;
+        }
+
+        string? client = null, subject = null;
+        List<string> further = [];
+        var wellFormed = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueSpan;
+            reader.Read();
+            if (name.SequenceEqual("client_id"u8)) client = StringOrNull(ref reader);
+            else if (name.SequenceEqual("sub"u8)) subject = StringOrNull(ref reader);
+            else if (name.SequenceEqual("act"u8)) wellFormed &= TryReadActors(ref reader, further, depth + 1);
+            else reader.Skip();
+        }
+
+        if (!wellFormed || (client ?? subject) is not { Length: > 0 } actor || actor.Contains(' ', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        actors.Add(actor);
+        actors.AddRange(further);
+        return true;
+    }
+
     private static List<string> ReadStrings(ref Utf8JsonReader reader)
     {
         var values = new List<string>();
@@ -364,6 +429,8 @@ public sealed class AccessTokenValidator
         public string? TokenId { get; set; }
         public string? AuthorizationId { get; set; }
         public List<string> Roles { get; set; } = [];
+        public List<string> Actors { get; } = [];
+        public bool ActorsMalformed { get; set; }
 
         public static TokenClaims Invalid(string error) => new() { Error = error };
     }

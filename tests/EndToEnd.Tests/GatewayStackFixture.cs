@@ -23,7 +23,7 @@ public class GatewayStackFixture : IAsyncLifetime
     private readonly int edgePort = FreePort.Next();
 
     public static readonly string[] Services =
-        [ServiceNames.Identity, ServiceNames.Realtime, ServiceNames.Audit, ServiceNames.AgentRuntime, ServiceNames.Edge];
+        [ServiceNames.Identity, ServiceNames.Realtime, ServiceNames.Audit, ServiceNames.AgentRuntime, ServiceNames.AgentTools, ServiceNames.Edge];
 
     private DistributedApplication? app;
     private GatewayStackLock? stackLock;

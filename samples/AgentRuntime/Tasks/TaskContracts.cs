@@ -23,6 +23,19 @@ internal sealed record TaskView(
     [property: JsonPropertyName("completed_at")] DateTimeOffset? CompletedAt,
     [property: JsonPropertyName("estimated_completion")] DateTimeOffset EstimatedCompletion);
 
+/// <summary>An agent as <c>GET /api/v1/agents</c> lists it.</summary>
+internal sealed record AgentView(
+    [property: JsonPropertyName("agent_id")] string AgentId,
+    [property: JsonPropertyName("name")] string Name);
+
+/// <summary>The answer to <c>GET /api/v1/agents</c>: the agents of the caller's tenant.</summary>
+internal sealed record AgentList([property: JsonPropertyName("agents")] IReadOnlyList<AgentView> Agents);
+
+/// <summary>The answer to <c>POST /api/v1/agents/{id}/tasks/cancel</c>.</summary>
+internal sealed record TasksCancelled(
+    [property: JsonPropertyName("agent_id")] string AgentId,
+    [property: JsonPropertyName("cancelled")] int Cancelled);
+
 /// <summary>The valid <c>priority</c> values; <c>normal</c> when absent.</summary>
 internal static class TaskPriorities
 {
