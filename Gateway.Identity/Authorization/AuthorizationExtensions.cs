@@ -51,7 +51,11 @@ internal static class AuthorizationExtensions
         var issuer = builder.Configuration[GatewayTokens.IssuerConfigurationKey]
             ?? throw new InvalidOperationException($"The token issuer is not configured ({GatewayTokens.IssuerConfigurationKey}).");
 
+        builder.AddValidatedOptions<TokenExchangeOptions>(TokenExchangeOptions.SectionName);
+        var resources = ProtectedResources.From(builder.Configuration, issuer);
+        builder.Services.AddSingleton(resources);
         builder.Services.AddSingleton<ClientSecretVerifications>();
+        builder.Services.AddScoped<DelegatedTokens>();
         builder.Services.AddOpenIddict()
             .AddCore(core =>
             {
@@ -67,13 +71,20 @@ internal static class AuthorizationExtensions
                     .SetUserInfoEndpointUris(OidcEndpoints.UserinfoPath.TrimStart('/'))
                     .SetIntrospectionEndpointUris("connect/introspect")
                     .SetRevocationEndpointUris("connect/revoke")
-                    .SetJsonWebKeySetEndpointUris(".well-known/jwks");
+                    .SetJsonWebKeySetEndpointUris(".well-known/jwks")
+                    .SetConfigurationEndpointUris(".well-known/openid-configuration", ".well-known/oauth-authorization-server");
 
                 server.AllowClientCredentialsFlow()
                     .AllowPasswordFlow()
                     .AllowAuthorizationCodeFlow()
                     .AllowRefreshTokenFlow()
+                    .AllowTokenExchangeFlow()
                     .RequireProofKeyForCodeExchange();
+
+                // RFC 8707: the resources a token may be bound to (the MCP servers behind the Edge); any other is
+                // invalid_target. Which client may ask for which is the token endpoint's decision (TokenExchangeOptions).
+                server.RegisterResources([.. resources.Uris]);
+                server.IgnoreResourcePermissions();
 
                 // OAuth 2.1: S256 only. A missing method defaults to plain, so it is refused too.
                 server.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
