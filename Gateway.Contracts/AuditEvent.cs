@@ -63,6 +63,9 @@ public static class AuditEventTypes
     /// <summary>An RFC 8693 token exchange: an agent got (or was refused) a token to act for a user.</summary>
     public const string TokenExchanged = "auth.token_exchanged";
 
+    /// <summary>A client registered itself (RFC 7591 dynamic registration).</summary>
+    public const string ClientRegistered = "auth.client_registered";
+
     /// <summary>A user granted a client consent at the authorization endpoint.</summary>
     public const string ConsentGranted = "auth.consent_granted";
 }

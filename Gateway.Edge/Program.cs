@@ -17,6 +17,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayRedis();
+builder.AddAuditTrail();
 builder.AddAllowedHosts();
 builder.AddClientAddresses();
 builder.AddEdgeRateLimiting();

@@ -1,5 +1,6 @@
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Identity.Auditing;
+using AgentCore.Gateway.Identity.ClientRegistration;
 using AgentCore.Gateway.Identity.Login;
 using AgentCore.Gateway.Identity.Storage;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -101,6 +102,11 @@ internal static class AuthorizationExtensions
                 server.AddEventHandler(TokenResponseAuditHandler.Descriptor);
                 server.AddEventHandler(RevocationAuditHandler.Descriptor);
                 server.AddEventHandler(AccessTokenNotBeforeHandler.Descriptor);
+                server.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateAuthorizedParty.Descriptor);
+                server.AddEventHandler(DelegationPartyHandler.Descriptor);
+                server.AddEventHandler(ClientMetadataDocumentHandler.AuthorizationRequests);
+                server.AddEventHandler(ClientMetadataDocumentHandler.TokenRequests);
+                server.AddEventHandler(RegistrationMetadataHandler.Descriptor);
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()

@@ -93,6 +93,7 @@ internal sealed class DelegatedTokens(
         }
 
         identity.SetClaim(GatewayIdentities.ActorClaim, actor);
+        identity.FindFirst(GatewayIdentities.ActorClaim)!.SetDestinations(Destinations.AccessToken);
         identity.SetAccessTokenLifetime(settings.TokenLifetime);
         if (subject.GetAuthorizationId() is { Length: > 0 } authorization)
         {

@@ -62,6 +62,21 @@ public class GatewayStackFixture : IAsyncLifetime
         {
             await started.ResourceNotifications.WaitForResourceHealthyAsync(service, cancellationToken);
         }
+
+        // The Edge probes its backends itself (every 5 s): the ones that were still starting when it first probed them
+        // count as down until its next probe, so the stack is ready once the Edge says every backend is.
+        using var edge = started.CreateHttpClient(ServiceNames.Edge, "http");
+        while (true)
+        {
+            using var health = await edge.GetAsync(new Uri("/api/v1/health", UriKind.Relative), cancellationToken);
+            if (health.IsSuccessStatusCode
+                && System.Text.Json.JsonDocument.Parse(await health.Content.ReadAsStringAsync(cancellationToken)).RootElement.GetProperty("status").GetString() == "healthy")
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
     }
 
     /// <summary>An HttpClient addressed to the Edge, the stack's only public endpoint.</summary>
