@@ -57,7 +57,7 @@ internal sealed partial class ClientMetadataDocuments(
             return fetchProblem;
         }
 
-        if (Validate(document.Value, clientId, settings) is { } invalid)
+        if (Validate(document.Value, clientId) is { } invalid)
         {
             LogRefused(logger, address.Host, invalid);
             return invalid;
@@ -67,7 +67,7 @@ internal sealed partial class ClientMetadataDocuments(
             clientId,
             document.Value.TryGetProperty("client_name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
             document.Value.GetProperty("redirect_uris").EnumerateArray().Select(uri => new Uri(uri.GetString()!)),
-            settings.AllowedScopes);
+            settings.GrantableScopes);
         descriptor.Properties[PublicClients.FetchedAtProperty] = JsonSerializer.SerializeToElement(time.GetUtcNow().ToUnixTimeSeconds());
         try
         {
@@ -167,7 +167,7 @@ internal sealed partial class ClientMetadataDocuments(
         }
     }
 
-    private static string? Validate(JsonElement document, string clientId, ClientMetadataDocumentOptions settings)
+    private static string? Validate(JsonElement document, string clientId)
     {
         if (document.ValueKind != JsonValueKind.Object)
         {
@@ -197,7 +197,7 @@ internal sealed partial class ClientMetadataDocuments(
             return "A client metadata document never carries a secret.";
         }
 
-        return settings.AllowedScopes.Count == 0 ? "No scope may be granted to such clients." : null;
+        return null;
     }
 
     /// <summary>The request option that lets a configured host resolve to a private address.</summary>
@@ -226,7 +226,8 @@ internal sealed partial class ClientMetadataDocuments(
         }
     }
 
-    private static bool IsPublic(IPAddress address)
+    /// <summary>Whether a stranger's URL may lead to <paramref name="address"/>: no loopback, private, shared, link-local, unique-local, multicast, reserved or unspecified address, in either family.</summary>
+    internal static bool IsPublic(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
         {

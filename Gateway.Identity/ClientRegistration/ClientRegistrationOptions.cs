@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using AgentCore.Gateway.Contracts;
 
 namespace AgentCore.Gateway.Identity.ClientRegistration;
 
@@ -40,8 +39,13 @@ internal sealed class ClientMetadataDocumentOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>The scopes a client registered this way may be granted (the user still consents). Default: the agents scopes.</summary>
-    public List<string> AllowedScopes { get; set; } = [GatewayScopes.AgentsRead, GatewayScopes.AgentsWrite, "offline_access"];
+    /// <summary>
+    /// The scopes a client registered this way may be granted (the user still consents). Default (empty):
+    /// <see cref="PublicClients.DefaultScopes"/>; configured values replace the default.
+    /// </summary>
+    public List<string> AllowedScopes { get; set; } = [];
+
+    public IReadOnlyList<string> GrantableScopes => AllowedScopes.Count > 0 ? AllowedScopes : PublicClients.DefaultScopes;
 }
 
 /// <summary>
@@ -55,11 +59,23 @@ internal sealed class DynamicClientRegistrationOptions
     /// <summary>Whether the endpoint exists (and is advertised). Default: false.</summary>
     public bool Enabled { get; set; }
 
-    /// <summary>The hosts redirect URIs may name. Default: the loopback ones native MCP clients use.</summary>
-    public List<string> AllowedRedirectHosts { get; set; } = ["localhost", "127.0.0.1", "[::1]"];
+    /// <summary>
+    /// The hosts redirect URIs may name. Default (empty): the loopback ones native MCP clients use (localhost,
+    /// 127.0.0.1, [::1]); configured values replace the default (the configuration binder would append to a filled list).
+    /// </summary>
+    public List<string> AllowedRedirectHosts { get; set; } = [];
 
-    /// <summary>The scopes a registered client may be granted (the user still consents). Default: the agents scopes.</summary>
-    public List<string> AllowedScopes { get; set; } = [GatewayScopes.AgentsRead, GatewayScopes.AgentsWrite, "offline_access"];
+    public IReadOnlyList<string> RedirectHosts => AllowedRedirectHosts.Count > 0 ? AllowedRedirectHosts : LoopbackHosts;
+
+    /// <summary>
+    /// The scopes a registered client may be granted (the user still consents). Default (empty):
+    /// <see cref="PublicClients.DefaultScopes"/>; configured values replace the default.
+    /// </summary>
+    public List<string> AllowedScopes { get; set; } = [];
+
+    public IReadOnlyList<string> GrantableScopes => AllowedScopes.Count > 0 ? AllowedScopes : PublicClients.DefaultScopes;
+
+    private static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
 
     /// <summary>The most redirect URIs of one registration. Default: 5.</summary>
     [Range(1, 20)]

@@ -63,7 +63,7 @@ internal static class DynamicClientRegistration
         foreach (var redirect in redirects)
         {
             if (!Uri.TryCreate(redirect, UriKind.Absolute, out var uri) || !PublicClients.IsAcceptableRedirect(uri)
-                || !settings.AllowedRedirectHosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase))
+                || !settings.RedirectHosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase))
             {
                 return Refuse("invalid_redirect_uri", "A redirect URI is not HTTPS or loopback, or names a host registration does not allow.");
             }
@@ -82,8 +82,8 @@ internal static class DynamicClientRegistration
             return Refuse("invalid_client_metadata", "Only the authorization code flow (with refresh tokens) may be registered.");
         }
 
-        var requested = request.Scope?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [.. settings.AllowedScopes];
-        var scopes = requested.Where(settings.AllowedScopes.Contains).ToList();
+        var requested = request.Scope?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [.. settings.GrantableScopes];
+        var scopes = requested.Where(settings.GrantableScopes.Contains).ToList();
         var clientId = "dcr-" + Guid.NewGuid().ToString("N");
         var name = request.ClientName is { Length: > 0 } given ? given : clientId;
         await applications.CreateAsync(PublicClients.Describe(clientId, name, uris, scopes), context.RequestAborted);

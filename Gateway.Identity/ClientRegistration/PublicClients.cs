@@ -1,4 +1,5 @@
 using System.Net;
+using AgentCore.Gateway.Contracts;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -12,6 +13,9 @@ internal static class PublicClients
 {
     /// <summary>The application property recording when a document registration was last fetched (Unix seconds).</summary>
     public const string FetchedAtProperty = "cimd_fetched_at";
+
+    /// <summary>What such clients may be granted unless configured otherwise: the agents scopes and refresh tokens.</summary>
+    public static readonly IReadOnlyList<string> DefaultScopes = [GatewayScopes.AgentsRead, GatewayScopes.AgentsWrite, Scopes.OfflineAccess];
 
     public static OpenIddictApplicationDescriptor Describe(string clientId, string? name, IEnumerable<Uri> redirectUris, IEnumerable<string> scopes)
     {
