@@ -21,7 +21,9 @@ internal static class JsonRpc
     /// <summary>The MCP server behind the Edge could not be reached, failed, or did not answer in time.</summary>
     public const int UpstreamUnavailable = -32003;
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    // I-JSON (RFC 7493): no duplicate member names, no string that is not valid Unicode; a body that breaks either is
+    // refused here rather than failing whoever reads it later.
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
     public static JsonObject Error(JsonNode? id, int code, string message, JsonObject? data = null)
     {
@@ -45,9 +47,14 @@ internal static class JsonRpc
         JsonNode? root;
         try
         {
+            using (var document = JsonDocument.Parse(body, DocumentOptions))
+            {
+                ThrowOnInvalidText(document.RootElement);
+            }
+
             root = JsonNode.Parse(body.Span, documentOptions: DocumentOptions);
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
             error = Error(null, ParseError, "Parse error: the body is not valid JSON.");
             return null;
@@ -81,6 +88,32 @@ internal static class JsonRpc
     }
 
     /// <summary>The JSON-RPC code of an error the gateway answered with its envelope (status and envelope code).</summary>
+    /// <summary>Reads every string and member name, so that one that is not valid UTF-16 (a lone surrogate escape) throws now.</summary>
+    private static void ThrowOnInvalidText(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                _ = element.GetString();
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    ThrowOnInvalidText(item);
+                }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var member in element.EnumerateObject())
+                {
+                    _ = member.Name;
+                    ThrowOnInvalidText(member.Value);
+                }
+
+                break;
+        }
+    }
+
     public static int CodeFor(int status, string? envelopeCode) => status switch
     {
         StatusCodes.Status429TooManyRequests => RateLimited,
