@@ -23,7 +23,7 @@ public class GatewayStackFixture : IAsyncLifetime
     private readonly int edgePort = FreePort.Next();
 
     public static readonly string[] Services =
-        [ServiceNames.Identity, ServiceNames.Realtime, ServiceNames.Audit, ServiceNames.AgentRuntime, ServiceNames.AgentTools, ServiceNames.Edge];
+        [ServiceNames.Identity, ServiceNames.Realtime, ServiceNames.Audit, ServiceNames.AgentRuntime, ServiceNames.Edge];
 
     private DistributedApplication? app;
     private GatewayStackLock? stackLock;
@@ -55,7 +55,10 @@ public class GatewayStackFixture : IAsyncLifetime
     {
     }
 
-    /// <summary>When the stack counts as started. Default: every service healthy.</summary>
+    /// <summary>
+    /// When the stack counts as started. Default: every service healthy, and the Edge says so too. The Edge starts
+    /// beside its backends, so its own probes may have seen them down and take a probe interval to see them up.
+    /// </summary>
     protected virtual async Task WaitUntilStartedAsync(DistributedApplication started, CancellationToken cancellationToken)
     {
         foreach (var service in Services)
@@ -63,19 +66,33 @@ public class GatewayStackFixture : IAsyncLifetime
             await started.ResourceNotifications.WaitForResourceHealthyAsync(service, cancellationToken);
         }
 
-        // The Edge probes its backends itself (every 5 s): the ones that were still starting when it first probed them
-        // count as down until its next probe, so the stack is ready once the Edge says every backend is.
-        using var edge = started.CreateHttpClient(ServiceNames.Edge, "http");
+        await WaitForEdgeHealthAsync(status => status == "healthy", cancellationToken);
+    }
+
+    /// <summary>Polls the Edge's <c>/api/v1/health</c> until its <c>status</c> satisfies <paramref name="accept"/> (null while the Edge does not answer yet).</summary>
+    protected async Task WaitForEdgeHealthAsync(Func<string?, bool> accept, CancellationToken cancellationToken)
+    {
+        using var edge = CreateEdgeClient();
         while (true)
         {
-            using var health = await edge.GetAsync(new Uri("/api/v1/health", UriKind.Relative), cancellationToken);
-            if (health.IsSuccessStatusCode
-                && System.Text.Json.JsonDocument.Parse(await health.Content.ReadAsStringAsync(cancellationToken)).RootElement.GetProperty("status").GetString() == "healthy")
+            string? status = null;
+            try
+            {
+                using var response = await edge.GetAsync(new Uri("/api/v1/health", UriKind.Relative), cancellationToken);
+                var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken);
+                status = body.TryGetProperty("status", out var value) ? value.GetString() : null;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (status is not null && accept(status))
             {
                 return;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
     }
 
