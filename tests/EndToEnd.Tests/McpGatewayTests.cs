@@ -50,6 +50,9 @@ public sealed class McpGatewayTests(GatewayStackFixture stack)
         Assert.Equal(["create_task", "get_task", "list_agents"], tools.Select(tool => tool.Name).Order(StringComparer.Ordinal));
         Assert.Equal(1, signIn.ConsentPagesShown);
 
+        // Stateless Streamable HTTP: no Mcp-Session-Id ties the client to one Edge (or AgentTools) replica.
+        Assert.Null(client.SessionId);
+
         var agents = await client.CallToolAsync("list_agents", cancellationToken: cancellationToken);
         Assert.NotEqual(true, agents.IsError);
         Assert.Contains("agent-1", Text(agents), StringComparison.Ordinal);
