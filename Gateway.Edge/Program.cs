@@ -1,3 +1,4 @@
+using AgentCore.Gateway.Edge.Admission;
 using AgentCore.Gateway.Edge.Authentication;
 using AgentCore.Gateway.Edge.Authorization;
 using AgentCore.Gateway.Edge.ClientAddresses;
@@ -12,6 +13,10 @@ using AgentCore.Gateway.Edge.Resilience;
 using AgentCore.Gateway.Edge.Routing;
 using AgentCore.Gateway.Edge.Tls;
 using AgentCore.Gateway.Edge.Validation;
+using AgentCore.Gateway.Messaging.Auditing;
+using AgentCore.Gateway.ServiceDefaults;
+using AgentCore.Gateway.ServiceDefaults.Input;
+using AgentCore.Gateway.ServiceDefaults.Redis;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -28,6 +33,7 @@ builder.AddEdgeRequestValidation();
 builder.AddEdgeCors();
 builder.AddEdgeAuthentication();
 builder.AddEdgeAuthorization();
+builder.AddEdgeAdmission();
 builder.AddEdgeResilience();
 builder.AddEdgeRouting();
 builder.AddMcpGateway();
@@ -46,9 +52,8 @@ app.UseEdgeCors();
 app.UseRouting();
 app.UseMcpGateway();
 app.UseEdgeTimeouts();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseEdgeRateLimiting();
+app.UseEdgeAdmission();
+app.UseRequestBodyBuffering();
 app.UseInputValidation();
 app.UseJsonBodyValidation();
 

@@ -55,20 +55,38 @@ public sealed class AccessTokenValidator
     /// Validates a token that must carry <paramref name="audience"/> in its <c>aud</c> (RFC 8707: a token bound to one
     /// resource is refused by every other, so a token is never passed on to where it was not meant to go).
     /// </summary>
-    public async ValueTask<TokenValidation> ValidateAsync(string token, string audience, CancellationToken cancellationToken)
+    public ValueTask<TokenValidation> ValidateAsync(string token, string audience, CancellationToken cancellationToken) =>
+        FromCache(token, audience, out var cacheKey) is { } known ? ValueTask.FromResult(known) : ValidateInFullAsync(token, audience, cacheKey, cancellationToken);
+
+    /// <summary>
+    /// The answer for a token for the gateway's API validated before and still cached (checked against the revocations
+    /// now), the refusal of a token that is empty or too long, or null when only <see cref="ValidateAsync(string, CancellationToken)"/>
+    /// can tell: nothing is verified here.
+    /// </summary>
+    public TokenValidation? ValidateFromCache(string token) => FromCache(token, options.Value.Audience, out _);
+
+    /// <summary>
+    /// An identity this validator answered with before, checked again as its cached answer would be: refused once
+    /// revoked, and null (validate the token again) once the token has expired.
+    /// </summary>
+    public TokenValidation? Revalidate(GatewayIdentity identity) =>
+        identity.Token is { } token && token.ExpiresAt > time.GetUtcNow() ? Checked(identity) : null;
+
+    private TokenValidation? FromCache(string token, string audience, out TokenHash cacheKey)
     {
+        cacheKey = default;
         if (token.Length is 0 or > MaxTokenLength)
         {
             return TokenValidation.Fail("The token is empty or too long.");
         }
 
-        var cacheKey = TokenHash.Of(token);
-        var now = time.GetUtcNow();
-        if (cache.TryGet(cacheKey, now, out var cached))
-        {
-            return Checked(cached, audience);
-        }
+        cacheKey = TokenHash.Of(token);
+        return cache.TryGet(cacheKey, time.GetUtcNow(), out var cached) ? Checked(cached, audience) : null;
+    }
 
+    private async ValueTask<TokenValidation> ValidateInFullAsync(string token, string audience, TokenHash cacheKey, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
         var firstDot = token.IndexOf('.', StringComparison.Ordinal);
         var lastDot = token.LastIndexOf('.');
         if (firstDot <= 0 || lastDot == firstDot || lastDot == token.Length - 1
@@ -115,15 +133,13 @@ public sealed class AccessTokenValidator
         return Checked(identity, audience);
     }
 
-    private TokenValidation Checked(GatewayIdentity identity, string audience)
-    {
-        if (identity.Token?.Audiences is not { } audiences || !audiences.Contains(audience, StringComparer.Ordinal))
-        {
-            return TokenValidation.Fail(WrongAudienceError);
-        }
+    private TokenValidation Checked(GatewayIdentity identity, string audience) =>
+        identity.Token?.Audiences is { } audiences && audiences.Contains(audience, StringComparer.Ordinal)
+            ? Checked(identity)
+            : TokenValidation.Fail(WrongAudienceError);
 
-        return revocations.IsRevoked(identity) ? TokenValidation.Fail(RevokedError) : TokenValidation.Success(identity);
-    }
+    private TokenValidation Checked(GatewayIdentity identity) =>
+        revocations.IsRevoked(identity) ? TokenValidation.Fail(RevokedError) : TokenValidation.Success(identity);
 
     /// <summary>The refusal of a token meant for another audience (another resource, RFC 8707).</summary>
     public const string WrongAudienceError = "The token is meant for another audience.";

@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 using AgentCore.Gateway.Authentication.AccessTokens;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Edge.RateLimiting;
-using AgentCore.Gateway.ServiceDefaults.Auditing;
+using AgentCore.Gateway.Messaging.Auditing;
 using AgentCore.Gateway.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -207,7 +207,7 @@ internal sealed partial class McpGatewayMiddleware(
 
         foreach (var policy in new[] { server.ToolCallRateLimitPolicy, server.Tools[tool].RateLimitPolicy }.OfType<string>())
         {
-            if (!await limits.TryAcquireAsync(policy, context).ConfigureAwait(false))
+            if (!await limits.TryAcquireAsync(policy, context, caller).ConfigureAwait(false))
             {
                 var decisionState = context.Features.Get<RateLimitDecision>();
                 var retryAfter = decisionState?.RetryAfter ?? TimeSpan.FromSeconds(1);

@@ -1,5 +1,4 @@
-using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
+using AgentCore.Gateway.Authentication.AccessTokens;
 using AgentCore.Gateway.Edge.RateLimiting;
 
 namespace AgentCore.Gateway.Edge.Mcp;
@@ -10,13 +9,18 @@ namespace AgentCore.Gateway.Edge.Mcp;
 /// </summary>
 internal sealed class McpRateLimits(RateLimitPolicies policies)
 {
-    private readonly ConcurrentDictionary<string, PartitionedRateLimiter<HttpContext>> limiters = new(StringComparer.Ordinal);
-
     /// <summary>True when admitted; otherwise the refusal is on the request as a <see cref="RateLimitDecision"/>.</summary>
-    public async ValueTask<bool> TryAcquireAsync(string policy, HttpContext context)
+    public async ValueTask<bool> TryAcquireAsync(string policyName, HttpContext context, GatewayIdentity caller)
     {
-        var limiter = limiters.GetOrAdd(policy, name => PartitionedRateLimiter.Create<HttpContext, string>(request => policies[name].GetPartition(request)));
-        using var lease = await limiter.AcquireAsync(context, 1, context.RequestAborted).ConfigureAwait(false);
-        return lease.IsAcquired;
+        var policy = policies[policyName];
+        var partition = policy.PartitionOf(context, caller, McpResources.ServerOf(context) ?? string.Empty);
+        var decision = new RateLimitDecision(policy.Name, policy.Options.Limits);
+        if (policy.TryAdmit(partition, decision) is true || await policy.AdmitAsync(partition, decision).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        context.Features.Set(decision);
+        return false;
     }
 }

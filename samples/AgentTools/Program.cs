@@ -1,4 +1,6 @@
 using AgentCore.Gateway.Authentication.EdgeTrust;
+using AgentCore.Gateway.ServiceDefaults;
+using AgentCore.Gateway.ServiceDefaults.Input;
 using AgentCore.Samples.AgentTools.Runtime;
 using AgentCore.Samples.AgentTools.Tools;
 
