@@ -79,6 +79,13 @@ internal static class GatewayServices
             .WithDependency(infrastructure.Redis)
             .WithHttpHealthCheck("/health", endpointName: ManagementEndpoint);
 
+        // The sample MCP server: tools that act on the agent runtime for the caller the Edge vouches for.
+        var agentTools = builder.AddProject<Projects.AgentTools>(ServiceNames.AgentTools)
+            .WithManagementEndpoint()
+            .WithEdgeTrust(edgeTrustKey)
+            .WithReference(agentRuntime)
+            .WithHttpHealthCheck("/health", endpointName: ManagementEndpoint);
+
         edge.WithIssuer(issuer)
             .WithEdgeTrust(edgeTrustKey)
             .WithDependency(infrastructure.Redis)
@@ -86,6 +93,7 @@ internal static class GatewayServices
             .WithReference(realtime).WaitForStart(realtime)
             .WithReference(audit).WaitForStart(audit)
             .WithReference(agentRuntime).WaitForStart(agentRuntime)
+            .WithReference(agentTools).WaitForStart(agentTools)
             .WithHttpHealthCheck("/health", endpointName: ManagementEndpoint);
 
         // The spec's knob for the default per-minute quota, passed on to the Edge when the AppHost is given it.

@@ -93,7 +93,7 @@ internal sealed partial class EdgeTrustMiddleware(
         var client = headers[GatewayHeaders.ClientId].ToString();
         var caller = client.Length == 0
             ? null
-            : new EdgeCaller(headers[GatewayHeaders.TenantId].ToString(), client, headers[GatewayHeaders.Subject].ToString(), headers[GatewayHeaders.Scopes].ToString());
+            : new EdgeCaller(headers[GatewayHeaders.TenantId].ToString(), client, headers[GatewayHeaders.Subject].ToString(), headers[GatewayHeaders.Scopes].ToString(), headers[GatewayHeaders.Actors].ToString());
         var signed = new EdgeSignedRequest(
             request.Method,
             request.Path.Value ?? string.Empty,

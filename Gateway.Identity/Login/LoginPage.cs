@@ -27,7 +27,7 @@ internal static class LoginPage
     /// A strict policy: nothing but this site's stylesheet, no script at all. No <c>form-action</c>, because browsers
     /// apply it to the redirects after a sign-in too, and those go to each client's own redirect URI.
     /// </summary>
-    private const string ContentSecurityPolicy =
+    public const string ContentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
 
     private static readonly Lazy<byte[]> Stylesheet = new(() =>

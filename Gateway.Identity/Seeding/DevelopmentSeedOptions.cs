@@ -21,4 +21,7 @@ internal sealed class DevelopmentSeedOptions
 
     [Required]
     public string BobPassword { get; set; } = string.Empty;
+
+    /// <summary>The secret of the development agents (token exchange); none are created without it.</summary>
+    public string AgentClientSecret { get; set; } = string.Empty;
 }

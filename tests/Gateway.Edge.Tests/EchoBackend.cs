@@ -1,5 +1,6 @@
 using AgentCore.Gateway.Authentication.EdgeTrust;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Edge.Tests.Mcp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -17,6 +18,9 @@ internal sealed class EchoBackend(string trustKey) : IAsyncDisposable
 {
     private WebApplication? app;
 
+    /// <summary>The MCP server it also is, at <c>/mcp/{server}</c>.</summary>
+    public McpToolServer McpTools { get; } = new();
+
     public string Address { get; private set; } = null!;
 
     public async Task StartAsync()
@@ -31,7 +35,8 @@ internal sealed class EchoBackend(string trustKey) : IAsyncDisposable
         app.UseWebSockets();
         app.MapGet("/health", () => Results.Ok());
         app.Map("/ws/echo", EchoWebSocketAsync);
-        app.MapGet("/slow/{**rest}", async (CancellationToken cancellationToken) =>
+        app.MapPost("/mcp/{server}", McpTools.AnswerAsync);
+        app.Map("/slow/{**rest}", async (CancellationToken cancellationToken) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
             return Results.Ok();
