@@ -173,9 +173,6 @@ public sealed class RevocationTests(IdentityServerFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
-    private static string? AuthorizationId(string accessToken) =>
-        new JsonWebToken(accessToken).TryGetPayloadValue<string>(TokenRevocations.AuthorizationIdClaim, out var id) ? id : null;
-
     private static HttpRequestMessage Post(string path, string accessToken) => Authorized(HttpMethod.Post, path, accessToken);
 
     private static HttpRequestMessage Get(string path, string accessToken) => Authorized(HttpMethod.Get, path, accessToken);

@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AgentCore.Gateway.Contracts;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AgentCore.Gateway.Identity.Tests;
@@ -116,6 +118,10 @@ internal static partial class TokenRequests
 
         return await browser.PostAsync("/connect/login", new FormUrlEncodedContent(fields), TestContext.Current.CancellationToken);
     }
+
+    /// <summary>The authorization (refresh-token family) an access token belongs to, by which it is revoked.</summary>
+    public static string? AuthorizationId(string accessToken) =>
+        new JsonWebToken(accessToken).TryGetPayloadValue<string>(TokenRevocations.AuthorizationIdClaim, out var id) ? id : null;
 
     public static string? QueryValue(Uri uri, string name) =>
         QueryHelpers.ParseQuery(uri.Query).TryGetValue(name, out var value) ? value.ToString() : null;
