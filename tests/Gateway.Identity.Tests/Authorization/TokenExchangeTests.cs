@@ -115,8 +115,8 @@ public sealed class TokenExchangeTests(IdentityServerFixture fixture) : IAsyncLi
         using var revoke = await PostFormAsync(client, "/connect/revoke", ("token", login.GetProperty("refresh_token").GetString()!), ("client_id", "agentcore-cli"), ("token_type_hint", "refresh_token"));
 
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
-        Assert.Equal(AuthorizationId(userToken), AuthorizationId(orchestratorToken));
         Assert.Equal("invalid_grant", await RefusalAsync(await ExchangeAsync("agent-researcher", orchestratorToken)));
+        Assert.Equal(AuthorizationId(userToken), AuthorizationId(orchestratorToken));
     }
 
     private async Task<string> UserTokenAsync(string user, string password, string scope) =>
