@@ -35,6 +35,13 @@ public sealed class McpEdgeFixture : EdgeFixture
         web.UseSetting("Mcp:Servers:slow-tools:Timeout", "00:00:01");
         web.UseSetting("Mcp:Servers:slow-tools:Tools:list_agents:Scopes:0", GatewayScopes.AgentsRead);
 
+        foreach (var server in new[] { McpToolServer.StreamingServer, McpToolServer.RefusingServer, McpToolServer.BrokenServer, McpToolServer.OversizedServer })
+        {
+            web.UseSetting($"Mcp:Servers:{server}:Cluster", "agenttools");
+            web.UseSetting($"Mcp:Servers:{server}:Tools:list_agents:Scopes:0", GatewayScopes.AgentsRead);
+            web.UseSetting($"Mcp:Servers:{server}:Tools:create_task:Scopes:0", GatewayScopes.AgentsWrite);
+        }
+
         web.UseSetting("Mcp:Servers:down-tools:Cluster", "mcpdown");
         web.UseSetting("Mcp:Servers:down-tools:Tools:list_agents:Scopes:0", GatewayScopes.AgentsRead);
         web.UseSetting("ReverseProxy:Clusters:mcpdown:Destinations:primary:Address", $"http://127.0.0.1:{FreePort.Next()}");
@@ -138,6 +145,68 @@ public sealed class McpGatewayTests(McpEdgeFixture edge) : IClassFixture<McpEdge
     }
 
     [Fact]
+    public async Task A_tools_list_answered_as_an_event_stream_shows_only_the_callers_tools_and_keeps_the_events_fields()
+    {
+        using var client = edge.CreateClient();
+        const string Path = "/mcp/" + McpToolServer.StreamingServer;
+
+        var reader = await EventStreamAsync(client, Token(Unique("user"), Unique("agent"), McpToolServer.StreamingServer, GatewayScopes.AgentsRead), Path, ToolsList());
+        var writer = await EventStreamAsync(client, Token(Unique("user"), Unique("agent"), McpToolServer.StreamingServer), Path, ToolsList());
+
+        Assert.StartsWith(McpToolServer.EventFields + "data: ", reader, StringComparison.Ordinal);
+        Assert.EndsWith("\n\n", reader, StringComparison.Ordinal);
+        Assert.Equal(["list_agents"], ToolNames(EventData(reader)));
+        Assert.Equal(["list_agents", "create_task"], ToolNames(EventData(writer)));
+    }
+
+    [Fact]
+    public async Task A_tool_call_answered_as_an_event_stream_reaches_the_caller_as_the_server_sent_it()
+    {
+        using var client = edge.CreateClient();
+        var subject = Unique("user");
+
+        var answer = await EventStreamAsync(client, Token(subject, Unique("agent"), McpToolServer.StreamingServer), "/mcp/" + McpToolServer.StreamingServer, ToolCall("list_agents"));
+
+        var message = EventData(answer);
+        Assert.Equal(McpToolServer.EventFields + "data: " + message.ToJsonString() + "\n\n", answer);
+        Assert.StartsWith(subject + " via ", message["result"]!["content"]![0]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_upstream_error_envelope_becomes_one_json_rpc_error_per_request_with_its_code_and_message()
+    {
+        using var client = edge.CreateClient();
+        var token = Token(Unique("user"), Unique("agent"), McpToolServer.RefusingServer);
+        const string Path = "/mcp/" + McpToolServer.RefusingServer;
+
+        using var single = await PostAsync(client, token, Path, ToolCall("list_agents"));
+        var error = await ErrorAsync(single, HttpStatusCode.UnprocessableEntity, -32602);
+        Assert.Equal(McpToolServer.RefusalMessage, error["message"]!.GetValue<string>());
+        Assert.Equal(ErrorCodes.ValidationError, error["data"]!["code"]!.GetValue<string>());
+        Assert.Equal(422, error["data"]!["status"]!.GetValue<int>());
+        Assert.False(string.IsNullOrEmpty(error["data"]!["request_id"]!.GetValue<string>()));
+
+        using var batch = await PostAsync(client, token, Path, "[" + ToolsList() + "," + ToolCall("list_agents") + "]");
+        var answers = JsonNode.Parse(await batch.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsArray();
+        Assert.Equal([8, 7], answers.Select(answer => answer!["id"]!.GetValue<int>()));
+        Assert.All(answers, answer => Assert.Equal(-32602, answer!["error"]!["code"]!.GetValue<int>()));
+    }
+
+    [Theory]
+    [InlineData(McpToolServer.BrokenServer, HttpStatusCode.ServiceUnavailable)]
+    [InlineData(McpToolServer.OversizedServer, HttpStatusCode.BadGateway)]
+    public async Task An_upstream_answer_the_gateway_cannot_read_or_hold_is_a_bad_gateway_json_rpc_error(string server, HttpStatusCode status)
+    {
+        using var client = edge.CreateClient();
+
+        using var answer = await PostAsync(client, Token(Unique("user"), Unique("agent"), server), "/mcp/" + server, ToolCall("list_agents"));
+
+        var error = await ErrorAsync(answer, status, -32003);
+        Assert.Equal(7, JsonNode.Parse(await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["id"]!.GetValue<int>());
+        Assert.Equal(ErrorCodes.BadGateway, error["data"]!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Hostile_bodies_get_a_json_rpc_error_or_the_servers_answer_never_a_500()
     {
         using var client = edge.CreateClient();
@@ -196,9 +265,9 @@ public sealed class McpGatewayTests(McpEdgeFixture edge) : IClassFixture<McpEdge
     private static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>A token Identity would issue for the MCP server <paramref name="server"/> (its resource as audience).</summary>
-    private string Token(string subject, string clientId, string server = "agent-tools")
+    private string Token(string subject, string clientId, string server = "agent-tools", string scopes = "agents.read agents.write")
     {
-        var payload = GatewayTokenServer.Payload(EdgeFixture.Tenant, "agents.read agents.write");
+        var payload = GatewayTokenServer.Payload(EdgeFixture.Tenant, scopes);
         payload["aud"] = GatewayTokenServer.Issuer + "mcp/" + server;
         payload[GatewayClaims.Subject] = subject;
         payload[GatewayClaims.ClientId] = clientId;
@@ -228,6 +297,24 @@ public sealed class McpGatewayTests(McpEdgeFixture edge) : IClassFixture<McpEdge
         Assert.Null(message["error"]);
         return message;
     }
+
+    /// <summary>The body of a 200 answer that must be a <c>text/event-stream</c>.</summary>
+    private static async Task<string> EventStreamAsync(HttpClient client, string token, string path, string body)
+    {
+        using var answer = await PostAsync(client, token, path, body);
+        var content = await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{(int)answer.StatusCode}: {content}");
+        Assert.Equal("text/event-stream", answer.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(Encoding.UTF8.GetByteCount(content), answer.Content.Headers.ContentLength);
+        return content;
+    }
+
+    /// <summary>The JSON message of the one event in <paramref name="eventStream"/>.</summary>
+    private static JsonNode EventData(string eventStream) =>
+        JsonNode.Parse(eventStream.Split('\n').Single(line => line.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..])!;
+
+    private static IEnumerable<string> ToolNames(JsonNode message) =>
+        message["result"]!["tools"]!.AsArray().Select(tool => tool!["name"]!.GetValue<string>());
 
     /// <summary>Asserts the status and that the body is one JSON-RPC error with <paramref name="code"/>; returns the error.</summary>
     private static async Task<JsonNode> ErrorAsync(HttpResponseMessage answer, HttpStatusCode status, int code)

@@ -1,15 +1,35 @@
 using System.Text.Json.Nodes;
 using AgentCore.Gateway.Authentication.EdgeTrust;
+using AgentCore.Gateway.Contracts;
 using Microsoft.AspNetCore.Http;
 
 namespace AgentCore.Gateway.Edge.Tests.Mcp;
 
 /// <summary>
 /// A stateless MCP server in plain JSON-RPC over HTTP, on <see cref="EchoBackend"/> (so behind the real Edge-trust
-/// middleware): it knows the agent-tools tools and answers each call with the caller the Edge vouched for.
+/// middleware): it knows the agent-tools tools and answers each call with the caller the Edge vouched for. Under other
+/// names it answers as the Streamable HTTP transport may (<see cref="StreamingServer"/>: one event of a
+/// <c>text/event-stream</c>) or fails as an upstream may (<see cref="RefusingServer"/>, <see cref="BrokenServer"/>,
+/// <see cref="OversizedServer"/>).
 /// </summary>
 internal sealed class McpToolServer
 {
+    public const string StreamingServer = "sse-tools";
+
+    /// <summary>Answers with the gateway's error envelope, as a service of the platform refusing the request does.</summary>
+    public const string RefusingServer = "refusing-tools";
+
+    public const string RefusalMessage = "The task name is not valid.";
+
+    /// <summary>Answers 503 with a body that is not JSON, as a restarting upstream or a proxy in front of it does.</summary>
+    public const string BrokenServer = "broken-tools";
+
+    /// <summary>Answers more than the Edge accepts (its 4 MiB default).</summary>
+    public const string OversizedServer = "oversized-tools";
+
+    /// <summary>The fields of the event <see cref="StreamingServer"/> sends besides its data, which the Edge must keep.</summary>
+    public const string EventFields = "event: message\nid: event-1\n";
+
     public static readonly string[] ToolNames = ["list_agents", "get_task", "create_task", "cancel_all_tasks"];
 
     private int toolCalls;
@@ -29,8 +49,31 @@ internal sealed class McpToolServer
             return;
         }
 
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(answer.ToJsonString(), context.RequestAborted);
+        switch (context.Request.RouteValues["server"] as string)
+        {
+            case StreamingServer:
+                context.Response.ContentType = "text/event-stream";
+                await context.Response.WriteAsync(EventFields + "data: " + answer.ToJsonString() + "\n\n", context.RequestAborted);
+                break;
+            case RefusingServer:
+                context.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                await context.Response.WriteAsJsonAsync(
+                    new JsonObject { ["error"] = new JsonObject { ["code"] = ErrorCodes.ValidationError, ["message"] = RefusalMessage } }, context.RequestAborted);
+                break;
+            case BrokenServer:
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.ContentType = "text/html";
+                await context.Response.WriteAsync("<html>restarting</html>", context.RequestAborted);
+                break;
+            case OversizedServer:
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(new JsonObject { ["padding"] = new string('x', 5 * 1024 * 1024) }.ToJsonString(), context.RequestAborted);
+                break;
+            default:
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(answer.ToJsonString(), context.RequestAborted);
+                break;
+        }
     }
 
     private JsonObject Answer(JsonNode message, HttpContext context)
