@@ -14,7 +14,7 @@ internal sealed class McpAnswer
 {
     private readonly byte[] raw;
     private readonly List<ServerSentEvent>? events;
-    private JsonNode? json;
+    private readonly JsonNode? json;
     private bool changed;
 
     private McpAnswer(byte[] raw, JsonNode? json, List<ServerSentEvent>? events, (string Code, string Message)? envelope)

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using AgentCore.Gateway.ServiceDefaults.Errors;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Errors;
 using Microsoft.Extensions.Options;
 
 namespace AgentCore.Gateway.Edge.Mcp;

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Identity.Users;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
