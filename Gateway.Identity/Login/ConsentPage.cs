@@ -63,19 +63,7 @@ internal static class ConsentPage
         var scopes = string.Concat(request.GetScopes().Select(scope => $"<li>{WebUtility.HtmlEncode(Describe(scope))}</li>"));
         var resources = string.Concat(request.GetResources().Select(resource => $"<li>{WebUtility.HtmlEncode(resource)}</li>"));
         var resourceHtml = resources.Length == 0 ? string.Empty : $"<p>For use with:</p><ul>{resources}</ul>";
-        var html = $"""
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Allow access · AgentCore Gateway</title>
-            <link rel="icon" href="data:,">
-            <link rel="stylesheet" href="{LoginPage.StylesheetPath}">
-            </head>
-            <body>
-            <main aria-labelledby="title">
-            <p class="product">AgentCore Gateway</p>
+        var main = $"""
             <h1 id="title">Allow {WebUtility.HtmlEncode(clientName)}?</h1>
             <p>Signed in as {WebUtility.HtmlEncode(user.UserName)}. <strong>{WebUtility.HtmlEncode(clientName)}</strong> ({WebUtility.HtmlEncode(request.ClientId)}) asks to act for you:</p>
             <ul>{scopes}</ul>
@@ -86,13 +74,8 @@ internal static class ConsentPage
             <button type="submit" name="{AnswerField}" value="accept">Allow</button>
             <button type="submit" name="{AnswerField}" value="deny">Deny</button>
             </form>
-            </main>
-            </body>
-            </html>
             """;
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers.ContentSecurityPolicy = LoginPage.ContentSecurityPolicy;
-        return Results.Content(html, "text/html; charset=utf-8");
+        return ProductPage.Render(context, "Allow access", main);
     }
 
     private static string Describe(string scope) => scope switch
