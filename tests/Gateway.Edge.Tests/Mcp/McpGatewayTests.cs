@@ -60,6 +60,7 @@ public sealed class McpEdgeFixture : EdgeFixture
 public sealed class McpGatewayTests(McpEdgeFixture edge) : IClassFixture<McpEdgeFixture>
 {
     private const string AgentTools = "/mcp/agent-tools";
+    private const string MetadataPath = "/.well-known/oauth-protected-resource/mcp/";
 
     [Fact]
     public async Task A_tool_with_a_limit_of_its_own_is_refused_past_it_while_the_callers_other_tools_go_on()
@@ -142,6 +143,30 @@ public sealed class McpGatewayTests(McpEdgeFixture edge) : IClassFixture<McpEdge
 
         Assert.Equal(HttpStatusCode.BadGateway, statuses[0]);
         Assert.True(statuses[^1] == HttpStatusCode.ServiceUnavailable, string.Join(",", statuses));
+    }
+
+    [Fact]
+    public async Task A_request_without_a_token_for_the_server_is_challenged_with_the_address_of_its_metadata()
+    {
+        using var client = edge.CreateClient();
+        var cancellationToken = TestContext.Current.CancellationToken;
+
+        using var anonymous = await PostAsync(client, token: null, AgentTools, ToolsList());
+        var challenge = await ChallengeAsync(anonymous);
+        var metadataAddress = new Uri(challenge.Split('"')[1]);
+        Assert.Equal(GatewayTokenServer.Issuer + ".well-known/oauth-protected-resource/mcp/agent-tools", metadataAddress.AbsoluteUri);
+        Assert.Contains("scope=\"agents.read agents.write\"", challenge, StringComparison.Ordinal);
+        Assert.DoesNotContain("error=", challenge, StringComparison.Ordinal);
+
+        var metadata = JsonNode.Parse(await client.GetStringAsync(metadataAddress.AbsolutePath, cancellationToken))!;
+        Assert.Equal(GatewayTokenServer.Issuer + "mcp/agent-tools", metadata["resource"]!.GetValue<string>());
+        Assert.Equal([GatewayTokenServer.Issuer], metadata["authorization_servers"]!.AsArray().Select(server => server!.GetValue<string>()));
+        using var unknown = await client.GetAsync(new Uri(MetadataPath + "no-such-server", UriKind.Relative), cancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        // A token for another MCP server is not one for this server.
+        using var elsewhere = await PostAsync(client, Token(Unique("user"), Unique("agent"), McpToolServer.StreamingServer), AgentTools, ToolsList());
+        Assert.Contains("error=\"invalid_token\"", await ChallengeAsync(elsewhere), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -279,10 +304,14 @@ public sealed class McpGatewayTests(McpEdgeFixture edge) : IClassFixture<McpEdge
 
     private static string ToolsList() => """{"jsonrpc":"2.0","id":8,"method":"tools/list"}""";
 
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string token, string path, string body)
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string? token, string path, string body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
         request.Headers.Accept.ParseAdd("application/json");
         request.Headers.Accept.ParseAdd("text/event-stream");
         return await client.SendAsync(request, TestContext.Current.CancellationToken);
@@ -296,6 +325,17 @@ public sealed class McpGatewayTests(McpEdgeFixture edge) : IClassFixture<McpEdge
         var message = JsonNode.Parse(content)!;
         Assert.Null(message["error"]);
         return message;
+    }
+
+    /// <summary>The <c>WWW-Authenticate</c> challenge of a 401 that carries the gateway's envelope.</summary>
+    private static async Task<string> ChallengeAsync(HttpResponseMessage answer)
+    {
+        var content = await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(answer.StatusCode == HttpStatusCode.Unauthorized, $"{(int)answer.StatusCode}: {content}");
+        Assert.Equal(ErrorCodes.AuthenticationFailed, JsonNode.Parse(content)!["error"]!["code"]!.GetValue<string>());
+        var challenge = answer.Headers.WwwAuthenticate.ToString();
+        Assert.StartsWith("Bearer resource_metadata=\"", challenge, StringComparison.Ordinal);
+        return challenge;
     }
 
     /// <summary>The body of a 200 answer that must be a <c>text/event-stream</c>.</summary>
