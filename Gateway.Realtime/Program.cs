@@ -1,9 +1,11 @@
 using AgentCore.Gateway.Authentication.EdgeTrust;
+using AgentCore.Gateway.Contracts;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayRedis();
+builder.AddRequestReadiness(ReadinessNeeds.Events, ServiceNames.Redis);
 builder.AddEdgeTrust();
 builder.AddAuditTrail();
 builder.AddRealtimeAuthentication();

@@ -12,6 +12,7 @@ internal static class StorageExtensions
     {
         // The ingestion loop retries whole batches itself; EF's own retries would hide outages and forbid explicit transactions.
         builder.AddNpgsqlDbContext<AuditDbContext>(ServiceNames.AuditDatabase, settings => settings.DisableRetry = true);
+        builder.AddRequestReadiness(ReadinessNeeds.Audit, nameof(AuditDbContext));
         builder.AddGatewayRedis();
         builder.Services.AddSingleton<DatabaseSchema>();
         builder.Services.AddHostedService<DatabaseMigrator>();

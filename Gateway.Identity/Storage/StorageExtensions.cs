@@ -12,6 +12,7 @@ internal static class StorageExtensions
     public static IHostApplicationBuilder AddIdentityStorage(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<IdentityStoreDbContext>(ServiceNames.IdentityDatabase);
+        builder.AddRequestReadiness(ReadinessNeeds.Tokens, nameof(IdentityStoreDbContext));
         builder.AddGatewayRedis();
         builder.Services.AddHostedService<DatabaseMigrator>();
         builder.Services.AddDataProtection()
