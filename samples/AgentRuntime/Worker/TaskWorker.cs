@@ -144,6 +144,7 @@ internal sealed partial class TaskWorker(
 
     private static OutboxMessage Event(AgentTask task, string type, object data, DateTimeOffset now, string? traceParent) => new()
     {
+        EventId = Guid.CreateVersion7(now),
         Type = type,
         AgentId = task.AgentId,
         TenantId = task.TenantId,
