@@ -15,6 +15,7 @@ namespace AgentCore.Gateway.Realtime.WebSockets;
 /// </summary>
 internal sealed partial class AgentWebSocketEndpoint(
     EventFanOut fanOut,
+    EventReplay replay,
     RealtimeAdmission admission,
     ConnectionLifetimes lifetimes,
     WebSocketConnectionLimit limit,
@@ -69,7 +70,7 @@ internal sealed partial class AgentWebSocketEndpoint(
     {
         var subscription = new EventSubscription(tenantId, agentId, eventTypes: [], settings.SendQueueCapacity);
         using var token = lifetimes.Watch(context.User.AccessToken());
-        using var session = new WebSocketSession(subscription, token, settings, time, metrics, logger);
+        using var session = new WebSocketSession(subscription, replay, token, settings, time, metrics, logger);
         fanOut.Add(subscription);
         var started = time.GetTimestamp();
         var reason = RealtimeCloseStatus.ClientGone;

@@ -16,6 +16,7 @@ namespace AgentCore.Gateway.Realtime.WebSockets;
 internal sealed partial class WebSocketSession : IDisposable
 {
     private readonly EventSubscription subscription;
+    private readonly EventReplay replay;
     private readonly AgentWebSocketOptions options;
     private readonly TimeProvider time;
     private readonly RealtimeMetrics metrics;
@@ -31,6 +32,7 @@ internal sealed partial class WebSocketSession : IDisposable
     /// <summary>Starts the heartbeat clock and watches the token; call before accepting, so that they run from the handshake on.</summary>
     public WebSocketSession(
         EventSubscription subscription,
+        EventReplay replay,
         TokenWatch token,
         AgentWebSocketOptions options,
         TimeProvider time,
@@ -38,6 +40,7 @@ internal sealed partial class WebSocketSession : IDisposable
         ILogger logger)
     {
         this.subscription = subscription;
+        this.replay = replay;
         this.options = options;
         this.time = time;
         this.metrics = metrics;
@@ -83,6 +86,7 @@ internal sealed partial class WebSocketSession : IDisposable
         heartbeatTimer.Dispose();
         tokenEnded.Dispose();
         sendLock.Dispose();
+        deliveryGate.Dispose();
     }
 
     private void Finish(RealtimeCloseStatus reason) => finished.TrySetResult(reason);
@@ -170,14 +174,16 @@ internal sealed partial class WebSocketSession : IDisposable
             return;
         }
 
+        if (request.LastEventId is { } lastSeen)
+        {
+            await ResumeAsync(socket, request, lastSeen).ConfigureAwait(false);
+            return;
+        }
+
         var subscribed = request.Type == WebSocketMessages.Subscribe
             ? subscription.Subscribe(request.EventTypes)
             : subscription.Unsubscribe(request.EventTypes);
-        await SendAsync(socket, WebSocketMessages.Encode(new WebSocketMessage(
-            WebSocketMessages.Ack,
-            time.GetUtcNow(),
-            new { action = request.Type, events = request.EventTypes, subscribed = subscribed.Order(StringComparer.Ordinal) },
-            request.RequestId))).ConfigureAwait(false);
+        await SendAsync(socket, Acknowledge(request, subscribed)).ConfigureAwait(false);
     }
 
     private async Task SendEventsAsync(WebSocket socket, CancellationToken stop)
@@ -188,12 +194,10 @@ internal sealed partial class WebSocketSession : IDisposable
             {
                 while (!subscription.IsCutOff && subscription.Events.TryRead(out var streamEvent))
                 {
-                    if (!await SendAsync(socket, streamEvent.WebSocketMessage).ConfigureAwait(false))
+                    if (!await DeliverLiveAsync(socket, streamEvent).ConfigureAwait(false))
                     {
                         return;
                     }
-
-                    metrics.Sent(RealtimeTransports.WebSocket);
                 }
             }
         }
