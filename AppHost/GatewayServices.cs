@@ -33,12 +33,12 @@ internal static class GatewayServices
     {
         var scale = ScaleOptions.Read(builder.Configuration);
         var publicPort = builder.Configuration.GetValue(EdgePortSetting, EdgePort);
-        var ports = new LoopbackPorts([publicPort, EdgeHttps.Port]);
+        LoopbackPorts.Reserve(publicPort, EdgeHttps.Port);
 
         // One Edge serves the public ports itself, not proxied by the orchestrator: clients connect to the Edge, so it sees
         // their real addresses (per-address limits and the audit trail depend on them). Several sit behind nginx, which
         // passes the real address on.
-        var edges = builder.AddReplicas<Projects.Gateway_Edge>(ServiceNames.Edge, scale.Edge, ports, scale.Edge == 1 ? publicPort : null);
+        var edges = builder.AddReplicas<Projects.Gateway_Edge>(ServiceNames.Edge, scale.Edge, scale.Edge == 1 ? publicPort : null);
         EndpointReference entry;
         if (scale.Edge == 1)
         {
@@ -57,23 +57,23 @@ internal static class GatewayServices
         // The key with which the Edge signs what it forwards; backends refuse requests it did not sign.
         var edgeTrustKey = builder.AddParameter("edge-trust-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
 
-        var identity = builder.AddReplicas<Projects.Gateway_Identity>(ServiceNames.Identity, 1, ports).Each(replica => replica
+        var identity = builder.AddReplicas<Projects.Gateway_Identity>(ServiceNames.Identity, 1).Each(replica => replica
             .WithBackendDefaults(issuer, edgeTrustKey)
             .WithDependency(infrastructure.IdentityDatabase)
             .WithDependency(infrastructure.Redis));
 
-        var realtime = builder.AddReplicas<Projects.Gateway_Realtime>(ServiceNames.Realtime, scale.Realtime, ports).Each(replica => replica
+        var realtime = builder.AddReplicas<Projects.Gateway_Realtime>(ServiceNames.Realtime, scale.Realtime).Each(replica => replica
             .WithBackendDefaults(issuer, edgeTrustKey)
             .WithReplicaReferences(identity)
             .WithDependency(infrastructure.Redis));
 
-        var audit = builder.AddReplicas<Projects.Gateway_Audit>(ServiceNames.Audit, scale.Audit, ports).Each(replica => replica
+        var audit = builder.AddReplicas<Projects.Gateway_Audit>(ServiceNames.Audit, scale.Audit).Each(replica => replica
             .WithBackendDefaults(issuer, edgeTrustKey)
             .WithReplicaReferences(identity)
             .WithDependency(infrastructure.AuditDatabase)
             .WithDependency(infrastructure.Redis));
 
-        var agentRuntime = builder.AddReplicas<Projects.AgentRuntime>(ServiceNames.AgentRuntime, scale.AgentRuntime, ports).Each(replica => replica
+        var agentRuntime = builder.AddReplicas<Projects.AgentRuntime>(ServiceNames.AgentRuntime, scale.AgentRuntime).Each(replica => replica
             .WithBackendDefaults(issuer, edgeTrustKey)
             .WithDependency(infrastructure.AgentsDatabase)
             .WithDependency(infrastructure.Redis));

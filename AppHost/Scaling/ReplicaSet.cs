@@ -47,14 +47,14 @@ internal static class ReplicaSetExtensions
     /// <c>management</c> endpoint on loopback ports of its own; the first replica's <c>http</c> port is
     /// <paramref name="firstHttpPort"/> when given (the Edge's public port).
     /// </summary>
-    public static ReplicaSet AddReplicas<TProject>(this IDistributedApplicationBuilder builder, string service, int count, LoopbackPorts ports, int? firstHttpPort = null)
+    public static ReplicaSet AddReplicas<TProject>(this IDistributedApplicationBuilder builder, string service, int count, int? firstHttpPort = null)
         where TProject : IProjectMetadata, new()
     {
         var replicas = new List<IResourceBuilder<ProjectResource>>(count);
         for (var number = 1; number <= count; number++)
         {
-            var http = number == 1 && firstHttpPort is { } fixedPort ? fixedPort : ports.Next();
-            var management = ports.Next();
+            var http = number == 1 && firstHttpPort is { } fixedPort ? fixedPort : LoopbackPorts.Next();
+            var management = LoopbackPorts.Next();
             var replica = builder.AddProject<TProject>(ReplicaSet.ReplicaName(service, number))
                 .WithEndpoint(ReplicaSet.HttpEndpoint, endpoint =>
                 {
