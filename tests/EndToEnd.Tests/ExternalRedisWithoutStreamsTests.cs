@@ -35,9 +35,12 @@ public sealed class ExternalRedisWithoutStreamsFixture : GatewayStackFixture
         ];
     }
 
-    /// <summary>Started means the Edge runs: nothing behind it can become healthy on this Redis.</summary>
-    protected override Task WaitUntilStartedAsync(DistributedApplication started, CancellationToken cancellationToken) =>
-        started.ResourceNotifications.WaitForResourceAsync(ServiceNames.Edge, KnownResourceStates.Running, cancellationToken);
+    /// <summary>Started means the Edge runs and answers: nothing behind it can become healthy on this Redis.</summary>
+    protected override async Task WaitUntilStartedAsync(DistributedApplication started, CancellationToken cancellationToken)
+    {
+        await started.ResourceNotifications.WaitForResourceAsync(ServiceNames.Edge, KnownResourceStates.Running, cancellationToken);
+        await WaitForEdgeHealthAsync(_ => true, cancellationToken);
+    }
 
     public override async ValueTask DisposeAsync()
     {

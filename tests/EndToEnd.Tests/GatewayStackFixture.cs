@@ -55,12 +55,44 @@ public class GatewayStackFixture : IAsyncLifetime
     {
     }
 
-    /// <summary>When the stack counts as started. Default: every service healthy.</summary>
+    /// <summary>
+    /// When the stack counts as started. Default: every service healthy, and the Edge says so too. The Edge starts
+    /// beside its backends, so its own probes may have seen them down and take a probe interval to see them up.
+    /// </summary>
     protected virtual async Task WaitUntilStartedAsync(DistributedApplication started, CancellationToken cancellationToken)
     {
         foreach (var service in Services)
         {
             await started.ResourceNotifications.WaitForResourceHealthyAsync(service, cancellationToken);
+        }
+
+        await WaitForEdgeHealthAsync(status => status == "healthy", cancellationToken);
+    }
+
+    /// <summary>Polls the Edge's <c>/api/v1/health</c> until its <c>status</c> satisfies <paramref name="accept"/> (null while the Edge does not answer yet).</summary>
+    protected async Task WaitForEdgeHealthAsync(Func<string?, bool> accept, CancellationToken cancellationToken)
+    {
+        using var edge = CreateEdgeClient();
+        while (true)
+        {
+            string? status = null;
+            try
+            {
+                using var response = await edge.GetAsync(new Uri("/api/v1/health", UriKind.Relative), cancellationToken);
+                var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken);
+                status = body.TryGetProperty("status", out var value) ? value.GetString() : null;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (status is not null && accept(status))
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
     }
 

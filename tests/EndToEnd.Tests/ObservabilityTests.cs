@@ -96,7 +96,8 @@ public sealed class ObservabilityTests(GatewayStackFixture stack)
             Assert.True(response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{response.StatusCode}");
         }
 
-        var key = await StackCredentials.CreateApiKeyAsync(stack, "acme");
+        // A key that may read, so that its requests reach the limits: refusals for a missing scope cost a caller nothing.
+        var key = await StackCredentials.CreateApiKeyAsync(stack, "acme", GatewayScopes.AgentsRead);
         var limited = false;
         for (var burst = 0; burst < 5 && !limited; burst++)
         {
