@@ -51,7 +51,7 @@ public sealed class OutboxTests(AgentRuntimeFixture runtime) : IClassFixture<Age
         Assert.Equal([AgentEventTypes.AgentStatusChanged, AgentEventTypes.TaskCompleted, AgentEventTypes.AgentStatusChanged], types);
     }
 
-    private static async Task<Guid> CreateTaskAsync(HttpClient client)
+    internal static async Task<Guid> CreateTaskAsync(HttpClient client)
     {
         using var response = await TaskApiTests.PostAsync(client, "agent-1", """{"task_type":"analyze","input_data":{}}""");
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

@@ -48,7 +48,7 @@ internal sealed partial class TaskWorker(
                     wait = LockedElsewherePause;
                 }
             }
-            catch (Exception exception) when (exception is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException or TimeoutException
+            catch (Exception exception) when (StoreOutages.IsOutage(exception)
                 && !stoppingToken.IsCancellationRequested)
             {
                 LogRoundFailed(logger, exception, options.Value.RetryDelay);
