@@ -23,6 +23,7 @@ public sealed class FaultTests(ResilienceStackFixture stack)
     public async Task Redis_killed_and_restarted_10_s_later_loses_no_task_event_or_audit_record_and_task_creation_never_stops()
     {
         using var client = stack.CreateEdgeClient();
+        await stack.UntilWholeAsync(TestContext.Current.CancellationToken);
         await using var load = await SteadyLoad.StartAsync(stack, Profile);
         await Task.Delay(Profile.SteadyBefore, TestContext.Current.CancellationToken);
 
@@ -36,7 +37,7 @@ public sealed class FaultTests(ResilienceStackFixture stack)
         }
 
         var recovery = Stopwatch.StartNew();
-        await stack.StartResourceAsync(ServiceNames.Redis, TestContext.Current.CancellationToken);
+        await stack.RestartAsync(ServiceNames.Redis, TestContext.Current.CancellationToken);
         await UntilAsync(async () => (await ResilienceStackFixture.HealthAsync(client))?.Status == "healthy", "the gateway health is healthy again");
         var (outageTime, recoveryTime) = (outage.Elapsed - recovery.Elapsed, recovery.Elapsed);
 
@@ -50,6 +51,7 @@ public sealed class FaultTests(ResilienceStackFixture stack)
     [Fact]
     public async Task PostgreSQL_restarted_refuses_tasks_with_503_writes_none_half_and_audit_records_land_afterwards()
     {
+        await stack.UntilWholeAsync(TestContext.Current.CancellationToken);
         await using var load = await SteadyLoad.StartAsync(stack, Profile);
         await Task.Delay(Profile.SteadyBefore, TestContext.Current.CancellationToken);
 
@@ -59,7 +61,7 @@ public sealed class FaultTests(ResilienceStackFixture stack)
         await Task.Delay(Profile.Outage, TestContext.Current.CancellationToken);
 
         var recovery = Stopwatch.StartNew();
-        await stack.StartResourceAsync(ServiceNames.Postgres, TestContext.Current.CancellationToken);
+        await stack.RestartAsync(ServiceNames.Postgres, TestContext.Current.CancellationToken);
         await UntilAsync(async () => (await load.CreateTaskNowAsync()).Status == HttpStatusCode.Created
             && load.Tokens.Count > 0 && load.Tokens.Last().Status == HttpStatusCode.OK, "tasks are created and tokens issued again, without a restart");
         var (outageTime, recoveryTime) = (outage.Elapsed - recovery.Elapsed, recovery.Elapsed);
@@ -78,12 +80,13 @@ public sealed class FaultTests(ResilienceStackFixture stack)
     public async Task AgentRuntime_killed_is_503_with_retry_after_for_its_routes_only_and_the_breaker_opens_then_closes()
     {
         using var client = stack.CreateEdgeClient();
+        await stack.UntilWholeAsync(TestContext.Current.CancellationToken);
         await using var load = await SteadyLoad.StartAsync(stack, Profile);
         await Task.Delay(Profile.SteadyBefore, TestContext.Current.CancellationToken);
         var reconnectsBefore = load.Subscribers.Sum(subscriber => subscriber.Reconnects);
 
         var outage = Stopwatch.StartNew();
-        var killedAt = await stack.SignalAsync(ServiceNames.AgentRuntime, Signals.Kill, TestContext.Current.CancellationToken);
+        var seenGone = await stack.SignalAsync(ServiceNames.AgentRuntime, Signals.Kill, TestContext.Current.CancellationToken);
         var breakerOpened = false;
         var healthSawIt = false;
         while (outage.Elapsed < Profile.Outage || !(breakerOpened && healthSawIt))
@@ -97,7 +100,7 @@ public sealed class FaultTests(ResilienceStackFixture stack)
         var tokensDuringOutage = load.Tokens.ToList();
         var reconnectsDuringOutage = load.Subscribers.Sum(subscriber => subscriber.Reconnects) - reconnectsBefore;
         var recovery = Stopwatch.StartNew();
-        await stack.StartResourceAsync(ServiceNames.AgentRuntime, TestContext.Current.CancellationToken);
+        await stack.RestartAsync(ServiceNames.AgentRuntime, TestContext.Current.CancellationToken);
         await UntilAsync(async () => !await BreakerOpenAsync(ServiceNames.AgentRuntime)
             && (await ResilienceStackFixture.HealthAsync(client))?.StatusOf(ServiceNames.AgentRuntime) == "healthy", "the breaker closes and the health shows the AgentRuntime healthy");
         var (outageTime, recoveryTime) = (outage.Elapsed - recovery.Elapsed, recovery.Elapsed);
@@ -105,7 +108,7 @@ public sealed class FaultTests(ResilienceStackFixture stack)
         var report = await FinishAsync(load, "AgentRuntime killed (SIGKILL)", outageTime, recoveryTime);
         AssertNothingLostOrDuplicated(report, load);
         Assert.True(report.TasksRefused > 0, "Some task creation met the outage.");
-        AssertRefusedWithEnvelope(load.Tasks.Where(attempt => attempt.Status != HttpStatusCode.Created), inFlightAt: killedAt);
+        AssertRefusedWithEnvelope(load.Tasks.Where(attempt => attempt.Status != HttpStatusCode.Created), inFlightAt: seenGone);
         Assert.All(load.Tasks.Where(attempt => attempt.IsUnavailable), attempt => Assert.True(attempt.RetryAfter, "503 says when to retry."));
         Assert.All(tokensDuringOutage, attempt => Assert.Equal(HttpStatusCode.OK, attempt.Status));
         Assert.Equal(0, reconnectsDuringOutage);
@@ -115,6 +118,7 @@ public sealed class FaultTests(ResilienceStackFixture stack)
     [Fact]
     public async Task Identity_stopped_keeps_existing_tokens_working_and_refuses_token_requests_with_503()
     {
+        await stack.UntilWholeAsync(TestContext.Current.CancellationToken);
         await using var load = await SteadyLoad.StartAsync(stack, Profile);
         await Task.Delay(Profile.SteadyBefore, TestContext.Current.CancellationToken);
 
@@ -124,7 +128,7 @@ public sealed class FaultTests(ResilienceStackFixture stack)
         var refusedWhileDown = load.Tokens.Count(attempt => attempt.IsUnavailable);
 
         var recovery = Stopwatch.StartNew();
-        await stack.StartResourceAsync(ServiceNames.Identity, TestContext.Current.CancellationToken);
+        await stack.RestartAsync(ServiceNames.Identity, TestContext.Current.CancellationToken);
         await UntilAsync(() => Task.FromResult(load.Tokens.Count > 0 && load.Tokens.Last().Status == HttpStatusCode.OK), "tokens are issued again");
         var (outageTime, recoveryTime) = (outage.Elapsed - recovery.Elapsed, recovery.Elapsed);
 
@@ -139,6 +143,7 @@ public sealed class FaultTests(ResilienceStackFixture stack)
     public async Task One_Realtime_replica_killed_its_clients_resume_on_the_other_and_miss_nothing()
     {
         using var client = stack.CreateEdgeClient();
+        await stack.UntilWholeAsync(TestContext.Current.CancellationToken);
         await using var load = await SteadyLoad.StartAsync(stack, Profile);
         await Task.Delay(Profile.SteadyBefore, TestContext.Current.CancellationToken);
 
@@ -147,7 +152,7 @@ public sealed class FaultTests(ResilienceStackFixture stack)
         await Task.Delay(Profile.Outage, TestContext.Current.CancellationToken);
 
         var recovery = Stopwatch.StartNew();
-        await stack.StartResourceAsync(ResilienceStackFixture.SecondRealtime, TestContext.Current.CancellationToken);
+        await stack.RestartAsync(ResilienceStackFixture.SecondRealtime, TestContext.Current.CancellationToken);
         await UntilAsync(async () => (await ResilienceStackFixture.HealthAsync(client))?.Status == "healthy", "both Realtime replicas take traffic again");
         var (outageTime, recoveryTime) = (outage.Elapsed - recovery.Elapsed, recovery.Elapsed);
 
@@ -162,6 +167,7 @@ public sealed class FaultTests(ResilienceStackFixture stack)
     {
         using var client = stack.CreateEdgeClient();
         var apiKey = await StackCredentials.CreateApiKeyAsync(stack, "acme", GatewayScopes.AgentsRead);
+        await stack.UntilWholeAsync(TestContext.Current.CancellationToken);
         await using var load = await SteadyLoad.StartAsync(stack, Profile);
         await Task.Delay(Profile.SteadyBefore, TestContext.Current.CancellationToken);
 
@@ -174,7 +180,7 @@ public sealed class FaultTests(ResilienceStackFixture stack)
         await Task.Delay(Profile.Outage, TestContext.Current.CancellationToken);
 
         var recovery = Stopwatch.StartNew();
-        await stack.StartResourceAsync(ResilienceStackFixture.SecondEdge, TestContext.Current.CancellationToken);
+        await stack.RestartAsync(ResilienceStackFixture.SecondEdge, TestContext.Current.CancellationToken);
         var (outageTime, recoveryTime) = (outage.Elapsed - recovery.Elapsed, recovery.Elapsed);
         var answers = await limited;
 
@@ -214,7 +220,7 @@ public sealed class FaultTests(ResilienceStackFixture stack)
 
     /// <summary>
     /// Every refusal is 503 <c>SERVICE_UNAVAILABLE</c> with the envelope, except for a request that was already with the
-    /// backend when it died (sent before <paramref name="inFlightAt"/>): that one is 502 <c>BAD_GATEWAY</c>, since the
+    /// backend when it died (sent before <paramref name="inFlightAt"/>, when the orchestrator saw it gone): that one is 502 <c>BAD_GATEWAY</c>, since the
     /// backend may have acted on it and a retry is not known to be safe.
     /// </summary>
     private static void AssertRefusedWithEnvelope(IEnumerable<Attempt> refused, DateTimeOffset? inFlightAt = null) =>

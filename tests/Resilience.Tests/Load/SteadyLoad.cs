@@ -13,6 +13,9 @@ public sealed record Attempt(DateTimeOffset At, HttpStatusCode? Status, string? 
 {
     /// <summary>503 with the envelope's <c>SERVICE_UNAVAILABLE</c>: the refusal a client may retry later.</summary>
     public bool IsUnavailable => Status == HttpStatusCode.ServiceUnavailable && ErrorCode == ErrorCodes.ServiceUnavailable;
+
+    /// <summary>The Edge's <c>RateLimit</c> header on a refusal, which names the limit that refused.</summary>
+    public string? Limit { get; init; }
 }
 
 /// <summary>
@@ -202,7 +205,10 @@ internal sealed class SteadyLoad : IAsyncDisposable
             }
 
             var taskId = response.StatusCode == HttpStatusCode.Created ? taskIdOfCreated(body) : null;
-            return new Attempt(at, response.StatusCode, code, response.Headers.RetryAfter is not null, requestId, taskId);
+            return new Attempt(at, response.StatusCode, code, response.Headers.RetryAfter is not null, requestId, taskId)
+            {
+                Limit = response.StatusCode == HttpStatusCode.TooManyRequests && response.Headers.TryGetValues("RateLimit", out var limit) ? string.Join(", ", limit) : null,
+            };
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {

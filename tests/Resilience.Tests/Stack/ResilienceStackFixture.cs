@@ -58,7 +58,7 @@ public sealed class ResilienceStackFixture : GatewayStackFixture
         }
     }
 
-    /// <summary>Every replica healthy.</summary>
+    /// <summary>Every replica healthy, nginx running, and the Edges say the stack is healthy.</summary>
     protected override async Task WaitUntilStartedAsync(DistributedApplication started, CancellationToken cancellationToken)
     {
         foreach (var project in ProjectNames(started))
@@ -67,6 +67,36 @@ public sealed class ResilienceStackFixture : GatewayStackFixture
         }
 
         await started.ResourceNotifications.WaitForResourceAsync(EdgeProxy, KnownResourceStates.Running, cancellationToken);
+        await WaitForEdgeHealthAsync(status => status == "healthy", cancellationToken);
+    }
+
+    /// <summary>Waits until the whole stack is back (every replica healthy, the Edges say so): each fault starts from it.</summary>
+    public async Task UntilWholeAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        await WaitUntilStartedAsync(App, timeout.Token);
+    }
+
+    /// <summary>
+    /// Starts a resource again with the orchestrator's start command and waits until it is healthy. When it fails to
+    /// start, its last log lines go to the test output (the reason is there), and the failure stands.
+    /// </summary>
+    public async Task RestartAsync(string resource, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StartResourceAsync(resource, cancellationToken);
+        }
+        catch (DistributedApplicationException)
+        {
+            foreach (var line in await RecentLogAsync(resource))
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine($"{resource}: {line}");
+            }
+
+            throw;
+        }
     }
 
     /// <summary>The management address of one replica (probes and metrics).</summary>
@@ -80,7 +110,8 @@ public sealed class ResilienceStackFixture : GatewayStackFixture
     /// <summary>
     /// Sends <paramref name="signal"/> to the process of <paramref name="resource"/> that does the work (for a project,
     /// the service itself rather than the <c>dotnet run</c> that started it) and waits until the orchestrator sees it gone;
-    /// returns when the signal was sent.
+    /// returns when it did. A request sent before then may have been in flight on the process when it died (signal
+    /// delivery and the end of a process take a while on a loaded machine).
     /// </summary>
     public async Task<DateTimeOffset> SignalAsync(string resource, int signal, CancellationToken cancellationToken)
     {
@@ -95,8 +126,10 @@ public sealed class ResilienceStackFixture : GatewayStackFixture
         var sent = DateTimeOffset.UtcNow;
         Signals.Send(target, signal);
         var final = await gone;
-        TestContext.Current.SendDiagnosticMessage($"signal {signal} to {resource} (pid {target}): {final.Snapshot.State?.Text}");
-        return sent;
+        var seenGone = DateTimeOffset.UtcNow;
+        TestContext.Current.SendDiagnosticMessage(
+            $"signal {signal} to {resource} (pid {target}) at {sent:HH:mm:ss.fff}: {final.Snapshot.State?.Text} at {seenGone:HH:mm:ss.fff}");
+        return seenGone;
     }
 
     /// <summary>The gateway health (<c>GET /api/v1/health</c>) through the public endpoint, or null when it did not answer.</summary>
@@ -121,6 +154,26 @@ public sealed class ResilienceStackFixture : GatewayStackFixture
         var line = exposition.Split('\n').FirstOrDefault(candidate =>
             candidate.StartsWith(metric + "{", StringComparison.Ordinal) && candidate.Contains($"cluster=\"{cluster}\"", StringComparison.Ordinal));
         return line is null ? null : double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The last lines the orchestrator kept of a resource's output.</summary>
+    private async Task<List<string>> RecentLogAsync(string resource)
+    {
+        var lines = new List<string>();
+        using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        try
+        {
+            await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resource).WithCancellation(enough.Token))
+            {
+                lines.AddRange(batch.Select(line => line.Content));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The backlog came first; nothing new is expected from a resource that failed to start.
+        }
+
+        return lines.TakeLast(40).ToList();
     }
 
     private int ProcessId(string resource)
