@@ -203,7 +203,7 @@ public sealed class FaultTests(ResilienceStackFixture stack)
         await load.StopSendingAsync();
         var delivery = await load.AwaitDeliveryAsync(ResilienceProfile.RecoveryLimit);
         var report = FaultReport.From(fault, load, outage, recovery, delivery);
-        report.Write();
+        report.Write(load);
         return report;
     }
 

@@ -55,13 +55,18 @@ internal sealed record FaultReport(
             File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a");
     }
 
+    private static string Answers(IEnumerable<Attempt> attempts, HttpStatusCode success) =>
+        string.Join(", ", attempts.Where(attempt => attempt.Status != success)
+            .GroupBy(attempt => $"{(attempt.Status is { } status ? (int)status : "no answer")} {attempt.ErrorCode}")
+            .Select(group => $"{group.Key} x{group.Count()}")) is { Length: > 0 } listed ? listed : "none";
+
     public string Row => string.Create(CultureInfo.InvariantCulture,
         $"| {Fault} | {Outage.TotalSeconds:0.0} | {Recovery.TotalSeconds:0.0} | {TasksSent} | {TasksCreated} | {TasksRefused} | {TasksFailed} | {Subscribers} | {DeliveredPerSubscriber} | {Duplicates} | {Lost} | {Reconnects} | {TokensIssued} / {TokensRefused} / {TokensFailed} | {LoadAverage} |");
 
-    /// <summary>Prints the row, and appends it to <c>RESILIENCE_REPORT</c> when that is set.</summary>
-    public void Write()
+    /// <summary>Prints the row and every answer that was not a success, and appends the row to <c>RESILIENCE_REPORT</c> when that is set.</summary>
+    public void Write(SteadyLoad load)
     {
-        var text = $"{Header}\n{Row}";
+        var text = $"{Header}\n{Row}\nnot a success: tasks {Answers(load.Tasks, HttpStatusCode.Created)}; tokens {Answers(load.Tokens, HttpStatusCode.OK)}";
         TestContext.Current.TestOutputHelper?.WriteLine(text);
         TestContext.Current.SendDiagnosticMessage($"[resilience {ResilienceProfile.Current.Name}] {Row}");
         if (Environment.GetEnvironmentVariable("RESILIENCE_REPORT") is { Length: > 0 } path)
