@@ -4,6 +4,8 @@ using AgentCore.Gateway.Audit.Redaction;
 using AgentCore.Gateway.Audit.Retention;
 using AgentCore.Gateway.Audit.Storage;
 using AgentCore.Gateway.Authentication.EdgeTrust;
+using AgentCore.Gateway.ServiceDefaults;
+using AgentCore.Gateway.ServiceDefaults.Input;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -11,6 +11,9 @@ using AgentCore.Gateway.Edge.Resilience;
 using AgentCore.Gateway.Edge.Routing;
 using AgentCore.Gateway.Edge.Tls;
 using AgentCore.Gateway.Edge.Validation;
+using AgentCore.Gateway.ServiceDefaults;
+using AgentCore.Gateway.ServiceDefaults.Input;
+using AgentCore.Gateway.ServiceDefaults.Redis;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -12,6 +12,8 @@ using AgentCore.Gateway.Identity.SigningKeys;
 using AgentCore.Gateway.Identity.Storage;
 using AgentCore.Gateway.Identity.TokenApi;
 using AgentCore.Gateway.Identity.Users;
+using AgentCore.Gateway.ServiceDefaults;
+using AgentCore.Gateway.ServiceDefaults.Input;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -1,5 +1,17 @@
 using AgentCore.Gateway.Authentication.EdgeTrust;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Messaging.Auditing;
+using AgentCore.Gateway.Realtime.Authentication;
+using AgentCore.Gateway.Realtime.Hubs;
+using AgentCore.Gateway.Realtime.Limits;
+using AgentCore.Gateway.Realtime.ServerSentEvents;
+using AgentCore.Gateway.Realtime.Streaming;
+using AgentCore.Gateway.Realtime.Telemetry;
+using AgentCore.Gateway.Realtime.WebSockets;
+using AgentCore.Gateway.ServiceDefaults;
+using AgentCore.Gateway.ServiceDefaults.Health;
+using AgentCore.Gateway.ServiceDefaults.Input;
+using AgentCore.Gateway.ServiceDefaults.Redis;
 
 var builder = WebApplication.CreateBuilder(args);
 

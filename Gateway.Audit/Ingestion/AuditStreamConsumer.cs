@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AgentCore.Gateway.Audit.Storage;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Database;
 using AgentCore.Gateway.ServiceDefaults.Errors;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -23,7 +24,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
     private readonly IConnectionMultiplexer redis;
     private readonly AuditEntryParser parser;
     private readonly AuditWriter writer;
-    private readonly DatabaseSchema schema;
+    private readonly DatabaseMigration<AuditDbContext> migration;
     private readonly IngestionMetrics metrics;
     private readonly AuditIngestionOptions options;
     private readonly TimeProvider time;
@@ -33,7 +34,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
         IConnectionMultiplexer redis,
         AuditEntryParser parser,
         AuditWriter writer,
-        DatabaseSchema schema,
+        DatabaseMigration<AuditDbContext> migration,
         IngestionMetrics metrics,
         IOptions<AuditIngestionOptions> options,
         TimeProvider time,
@@ -42,7 +43,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
         this.redis = redis;
         this.parser = parser;
         this.writer = writer;
-        this.schema = schema;
+        this.migration = migration;
         this.metrics = metrics;
         this.options = options.Value;
         this.time = time;
@@ -54,7 +55,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await schema.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
+        await migration.WaitAsync(stoppingToken).ConfigureAwait(false);
         LogStarted(logger, ConsumerName, options.ConsumerGroup);
         var groupExists = false;
         var position = OwnPendingEntries;

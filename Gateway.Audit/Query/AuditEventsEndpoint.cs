@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using AgentCore.Gateway.Audit.Redaction;
 using AgentCore.Gateway.Audit.Storage;
 using AgentCore.Gateway.Contracts;
@@ -128,25 +127,3 @@ internal static partial class AuditEventsEndpoint
     [LoggerMessage(Level = LogLevel.Warning, Message = "Audit query failed: the database is unavailable")]
     private static partial void LogDatabaseUnavailable(ILogger logger, Exception exception);
 }
-
-internal sealed record AuditEventPage(
-    [property: JsonPropertyName("events")] IReadOnlyList<AuditEventResponse> Events,
-    [property: JsonPropertyName("next_cursor")] string? NextCursor);
-
-/// <summary>A stored event as the API returns it; <c>subject</c> and <c>source_address</c> are pseudonyms.</summary>
-internal sealed record AuditEventResponse(
-    [property: JsonPropertyName("id")] Guid Id,
-    [property: JsonPropertyName("timestamp")] DateTimeOffset Timestamp,
-    [property: JsonPropertyName("type")] string Type,
-    [property: JsonPropertyName("actor")] AuditActorResponse Actor,
-    [property: JsonPropertyName("source_address")] string? SourceAddress,
-    [property: JsonPropertyName("request_id")] string? RequestId,
-    [property: JsonPropertyName("route")] string? Route,
-    [property: JsonPropertyName("outcome")] string Outcome,
-    [property: JsonPropertyName("reason")] string? Reason,
-    [property: JsonPropertyName("details")] IReadOnlyDictionary<string, string>? Details);
-
-internal sealed record AuditActorResponse(
-    [property: JsonPropertyName("client_id")] string? ClientId,
-    [property: JsonPropertyName("subject")] string? Subject,
-    [property: JsonPropertyName("tenant_id")] string? TenantId);

@@ -1,4 +1,5 @@
 using AgentCore.Gateway.Audit.Storage;
+using AgentCore.Gateway.Database;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -7,14 +8,14 @@ namespace AgentCore.Gateway.Audit.Retention;
 /// <summary>Deletes what is older than the retention period, in batches, every <see cref="RetentionOptions.SweepInterval"/>.</summary>
 internal sealed partial class RetentionSweeper(
     IServiceScopeFactory scopes,
-    DatabaseSchema schema,
+    DatabaseMigration<AuditDbContext> migration,
     IOptions<RetentionOptions> options,
     TimeProvider time,
     ILogger<RetentionSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await schema.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
+        await migration.WaitAsync(stoppingToken).ConfigureAwait(false);
         using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
         do
         {

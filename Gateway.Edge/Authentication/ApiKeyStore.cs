@@ -13,7 +13,7 @@ namespace AgentCore.Gateway.Edge.Authentication;
 /// evict. The key itself is hashed at once and never stored, logged or compared: only its SHA-256 is, and a lookup by
 /// a preimage-resistant hash leaks nothing useful through timing.
 /// </summary>
-internal sealed class ApiKeyStore(IConnectionMultiplexer redis, IOptions<ApiKeyOptions> options, TimeProvider time)
+internal sealed class ApiKeyStore(IConnectionMultiplexer redis, IOptions<ApiKeyCacheOptions> options, TimeProvider time)
 {
     private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);

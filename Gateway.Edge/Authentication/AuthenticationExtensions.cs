@@ -12,7 +12,7 @@ internal static class AuthenticationExtensions
     public static IHostApplicationBuilder AddEdgeAuthentication(this IHostApplicationBuilder builder)
     {
         builder.AddAccessTokenValidation();
-        builder.AddValidatedOptions<ApiKeyOptions>(ApiKeyOptions.SectionName);
+        builder.AddValidatedOptions<ApiKeyCacheOptions>(ApiKeyCacheOptions.SectionName);
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddHostedService<ApiKeyRevocationListener>();
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json.Serialization;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Identity.Auditing;
 using AgentCore.Gateway.Identity.Authorization;
@@ -13,28 +12,6 @@ using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AgentCore.Gateway.Identity.ApiKeys;
-
-/// <summary>The request body of <c>POST /api/v1/auth/api-keys</c>.</summary>
-internal sealed record CreateApiKeyRequest(
-    [property: JsonPropertyName("name")] string? Name,
-    [property: JsonPropertyName("tenant_id")] string? TenantId,
-    [property: JsonPropertyName("scopes")] IReadOnlyList<string>? Scopes,
-    [property: JsonPropertyName("expires_in_days")] int? ExpiresInDays);
-
-/// <summary>An API key as the admin API shows it; <see cref="Key"/> is set only in the answer that creates it.</summary>
-internal sealed record ApiKeyView(
-    [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("tenant_id")] string TenantId,
-    [property: JsonPropertyName("scopes")] IReadOnlyList<string> Scopes,
-    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
-    [property: JsonPropertyName("expires_at")] DateTimeOffset ExpiresAt,
-    [property: JsonPropertyName("revoked_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? RevokedAt,
-    [property: JsonPropertyName("key"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Key = null)
-{
-    public static ApiKeyView Of(StoredApiKey key, string? secret = null) =>
-        new(key.Id, key.Name, key.TenantId, key.Scopes, key.CreatedAt, key.ExpiresAt, key.RevokedAt, secret);
-}
 
 /// <summary>The API-key admin API (<c>gateway.admin</c> scope): create, list and revoke keys for the Edge.</summary>
 internal static class ApiKeyEndpoints
@@ -55,7 +32,7 @@ internal static class ApiKeyEndpoints
 
     public static IEndpointRouteBuilder MapApiKeyEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup(Path).RequireAuthorization(AuthorizationExtensions.GatewayAdminPolicy).DisableAntiforgery();
+        var group = endpoints.MapGroup(Path).RequireAuthorization(TokenServerExtensions.GatewayAdminPolicy).DisableAntiforgery();
         group.MapPost(string.Empty, CreateAsync);
         group.MapGet(string.Empty, ListAsync);
         group.MapDelete("{id}", RevokeAsync);

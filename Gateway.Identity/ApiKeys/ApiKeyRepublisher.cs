@@ -1,5 +1,5 @@
 using AgentCore.Gateway.Identity.Storage;
-using AgentCore.Gateway.ServiceDefaults.Redis;
+using AgentCore.Gateway.Messaging.Republishing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;

@@ -1,3 +1,5 @@
+using AgentCore.Gateway.Messaging.Auditing;
+
 namespace AgentCore.Gateway.Identity.Auditing;
 
 internal static class AuditingExtensions

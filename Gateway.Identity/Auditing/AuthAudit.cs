@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.ServiceDefaults.Auditing;
+using AgentCore.Gateway.Messaging.Auditing;
 
 namespace AgentCore.Gateway.Identity.Auditing;
 

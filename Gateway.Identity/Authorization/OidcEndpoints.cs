@@ -25,8 +25,8 @@ internal static class OidcEndpoints
 
     public static IEndpointRouteBuilder MapOidcEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(TokenPath, (Delegate)TokenExchangeEndpoint.ExchangeAsync).DisableAntiforgery();
-        endpoints.MapPost(ApiTokenPath, (Delegate)TokenExchangeEndpoint.ExchangeAsync).DisableAntiforgery();
+        endpoints.MapPost(TokenPath, (Delegate)TokenEndpoint.HandleAsync).DisableAntiforgery();
+        endpoints.MapPost(ApiTokenPath, (Delegate)TokenEndpoint.HandleAsync).DisableAntiforgery();
         endpoints.MapMethods(AuthorizePath, [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync).DisableAntiforgery();
         endpoints.MapMethods(UserinfoPath, [HttpMethods.Get, HttpMethods.Post], UserinfoAsync).DisableAntiforgery();
         endpoints.MapMethods(LogoutPath, [HttpMethods.Get, HttpMethods.Post], (Delegate)LogoutAsync).DisableAntiforgery();

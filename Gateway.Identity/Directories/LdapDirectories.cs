@@ -2,13 +2,6 @@ using Microsoft.Extensions.Options;
 
 namespace AgentCore.Gateway.Identity.Directories;
 
-/// <summary>A sign-in routed to a directory: which one, and the user name without the domain.</summary>
-internal sealed record DirectoryRoute(string Name, LdapDirectoryOptions Directory, string UserName)
-{
-    /// <summary>The key accounts from this directory are linked by (see <see cref="Users.ExternalLogin.Provider"/>).</summary>
-    public string Provider => "ldap:" + Name;
-}
-
 /// <summary>The configured directories, found by the domain a user types after the last '@' of the user name.</summary>
 internal sealed class LdapDirectories(IOptions<DirectoriesOptions> options)
 {

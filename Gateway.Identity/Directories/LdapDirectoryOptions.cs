@@ -4,34 +4,6 @@ using System.Net;
 
 namespace AgentCore.Gateway.Identity.Directories;
 
-/// <summary>How the connection to a directory is protected.</summary>
-internal enum LdapSecurity
-{
-    /// <summary>Plain LDAP: passwords cross the network in clear, so it is allowed for a loopback host only.</summary>
-    None,
-
-    /// <summary>Plain LDAP upgraded with the StartTLS extended operation before any bind (usually port 389).</summary>
-    StartTls,
-
-    /// <summary>LDAP over TLS from the first byte (usually port 636).</summary>
-    Ldaps,
-}
-
-/// <summary>
-/// The <c>Identity:Directories</c> section: LDAP and Active Directory directories by name. A user signs in against one
-/// by typing <c>name@domain</c> with the directory's <see cref="LdapDirectoryOptions.Domain"/>. Default: no directory.
-/// </summary>
-internal sealed class DirectoriesOptions
-{
-    public const string SectionName = "Identity:Directories";
-
-    /// <summary>
-    /// The directories by name. The name is part of the provider key (<c>ldap:name</c>) that accounts are linked by,
-    /// so renaming a directory provisions new accounts for its users.
-    /// </summary>
-    public Dictionary<string, LdapDirectoryOptions> Directories { get; } = new(StringComparer.OrdinalIgnoreCase);
-}
-
 /// <summary>One LDAP directory: where it is, how users are found and bound, and how its groups become gateway roles.</summary>
 internal sealed class LdapDirectoryOptions : IValidatableObject
 {

@@ -4,9 +4,6 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AgentCore.Gateway.Identity.Federation;
 
-/// <summary>A provider's answer turned into a gateway identity, or the reason it cannot be.</summary>
-internal sealed record ProviderMappingResult(ExternalIdentity? Identity, string? Refusal);
-
 /// <summary>
 /// Turns the claims an outside provider asserted into the gateway's tenant and roles. Nothing passes through
 /// unmapped: a provider can grant only the roles and tenants its configuration lists.

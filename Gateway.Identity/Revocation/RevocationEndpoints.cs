@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Identity.Auditing;
 using AgentCore.Gateway.Identity.Authorization;
@@ -9,14 +8,6 @@ using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 
 namespace AgentCore.Gateway.Identity.Revocation;
-
-/// <summary>The answer of a sign-out everywhere or of disabling a user or a client.</summary>
-internal sealed record RevocationResult(
-    [property: JsonPropertyName("kind")] string Kind,
-    [property: JsonPropertyName("value")] string Value,
-    [property: JsonPropertyName("revoked_at")] DateTimeOffset RevokedAt,
-    [property: JsonPropertyName("authorizations_revoked")] long AuthorizationsRevoked,
-    [property: JsonPropertyName("tokens_revoked")] long TokensRevoked);
 
 /// <summary>
 /// The revocation admin API (<c>gateway.admin</c>): sign a subject out everywhere, and disable or re-enable a user or
@@ -36,19 +27,19 @@ internal static class RevocationEndpoints
     public static IEndpointRouteBuilder MapRevocationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(SubjectsPath + "/{subject}/sign-out", SignOutEverywhereAsync)
-            .RequireAuthorization(AuthorizationExtensions.GatewayAdminPolicy).DisableAntiforgery();
+            .RequireAuthorization(TokenServerExtensions.GatewayAdminPolicy).DisableAntiforgery();
         endpoints.MapPost(UsersPath + "/{user_id}/disable", (string user_id, HttpContext context, IdentityStoreDbContext db, IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens, RevocationPublisher publisher, AuthAudit audit, TimeProvider time) =>
                 SetUserDisabledAsync(user_id, disabled: true, context, db, authorizations, tokens, publisher, audit, time))
-            .RequireAuthorization(AuthorizationExtensions.GatewayAdminPolicy).DisableAntiforgery();
+            .RequireAuthorization(TokenServerExtensions.GatewayAdminPolicy).DisableAntiforgery();
         endpoints.MapPost(UsersPath + "/{user_id}/enable", (string user_id, HttpContext context, IdentityStoreDbContext db, IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens, RevocationPublisher publisher, AuthAudit audit, TimeProvider time) =>
                 SetUserDisabledAsync(user_id, disabled: false, context, db, authorizations, tokens, publisher, audit, time))
-            .RequireAuthorization(AuthorizationExtensions.GatewayAdminPolicy).DisableAntiforgery();
+            .RequireAuthorization(TokenServerExtensions.GatewayAdminPolicy).DisableAntiforgery();
         endpoints.MapPost(ClientsPath + "/{client_id}/disable", (string client_id, HttpContext context, IOpenIddictApplicationManager applications, IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens, RevocationPublisher publisher, AuthAudit audit) =>
                 SetClientDisabledAsync(client_id, disabled: true, context, applications, authorizations, tokens, publisher, audit))
-            .RequireAuthorization(AuthorizationExtensions.GatewayAdminPolicy).DisableAntiforgery();
+            .RequireAuthorization(TokenServerExtensions.GatewayAdminPolicy).DisableAntiforgery();
         endpoints.MapPost(ClientsPath + "/{client_id}/enable", (string client_id, HttpContext context, IOpenIddictApplicationManager applications, IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens, RevocationPublisher publisher, AuthAudit audit) =>
                 SetClientDisabledAsync(client_id, disabled: false, context, applications, authorizations, tokens, publisher, audit))
-            .RequireAuthorization(AuthorizationExtensions.GatewayAdminPolicy).DisableAntiforgery();
+            .RequireAuthorization(TokenServerExtensions.GatewayAdminPolicy).DisableAntiforgery();
         return endpoints;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Database;
 using AgentCore.Gateway.Identity.Authorization;
 using AgentCore.Gateway.Identity.Storage;
 using AgentCore.Gateway.Identity.Users;
@@ -11,19 +12,20 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AgentCore.Gateway.Identity.Seeding;
 
-/// <summary>Creates the development tenants, users and clients that are missing; existing ones are left as they are.</summary>
-internal sealed class DevelopmentSeeder(IServiceScopeFactory scopes, IOptions<DevelopmentSeedOptions> options) : IHostedService
+/// <summary>
+/// Creates the development tenants, users and clients that are missing; existing ones are left as they are. Runs after the
+/// migrations, in the Development environment only (<see cref="MigrationExtensions.AddMigration{TContext, TSeeder}"/>).
+/// </summary>
+internal sealed class DevelopmentSeeder(
+    IPasswordHasher<UserAccount> hasher, IOpenIddictApplicationManager applications, IOptions<DevelopmentSeedOptions> options)
+    : IDbSeeder<IdentityStoreDbContext>
 {
     public const string ServiceClientId = "agentcore-service";
     public const string CliClientId = "agentcore-cli";
     public const string AdminClientId = "agentcore-admin";
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task SeedAsync(IdentityStoreDbContext db, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<IdentityStoreDbContext>();
-        var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<UserAccount>>();
-        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
         var seed = options.Value;
 
         await AddTenantAsync(db, "acme", "Acme Corporation", cancellationToken);
@@ -41,8 +43,6 @@ internal sealed class DevelopmentSeeder(IServiceScopeFactory scopes, IOptions<De
             GatewayScopes.AuditRead, GatewayScopes.GatewayAdmin), cancellationToken);
         await AddClientAsync(applications, Cli(), cancellationToken);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static OpenIddictApplicationDescriptor Confidential(string clientId, string name, string secret, params string[] scopes)
     {

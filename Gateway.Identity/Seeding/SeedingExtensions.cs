@@ -2,7 +2,10 @@ namespace AgentCore.Gateway.Identity.Seeding;
 
 internal static class SeedingExtensions
 {
-    /// <summary>The development tenants, users and clients; only in the Development environment.</summary>
+    /// <summary>
+    /// The secrets of the development seed, checked at start in the Development environment only; the seed itself
+    /// (<see cref="DevelopmentSeeder"/>) runs after the migrations (<c>AddIdentityStorage</c>).
+    /// </summary>
     public static IHostApplicationBuilder AddDevelopmentSeed(this IHostApplicationBuilder builder)
     {
         if (!builder.Environment.IsDevelopment())
@@ -11,7 +14,6 @@ internal static class SeedingExtensions
         }
 
         builder.AddValidatedOptions<DevelopmentSeedOptions>(DevelopmentSeedOptions.SectionName);
-        builder.Services.AddHostedService<DevelopmentSeeder>();
         return builder;
     }
 }

@@ -7,12 +7,6 @@ using OpenIddict.Validation;
 
 namespace AgentCore.Gateway.Identity.SigningKeys;
 
-/// <summary>The keys in force: the one that signs first, then the others that are only published.</summary>
-internal sealed record KeySet(IReadOnlyList<SigningCredentials> Signing, IReadOnlyList<EncryptingCredentials> Encryption, string Fingerprint)
-{
-    public static readonly KeySet Empty = new([], [], string.Empty);
-}
-
 /// <summary>
 /// Feeds the current key set into OpenIddict's server, validation and client options (the client protects its state
 /// tokens with them, so a callback may land on any instance). OpenIddict reads its credentials from
@@ -30,11 +24,11 @@ internal sealed class SigningKeyRing :
     private readonly Lock gate = new();
     private CancellationTokenSource changed = new();
 
-    public KeySet Current { get; private set; } = KeySet.Empty;
+    public SigningKeySet Current { get; private set; } = SigningKeySet.Empty;
 
     public string? Name => Options.DefaultName;
 
-    public void Update(KeySet keys)
+    public void Update(SigningKeySet keys)
     {
         CancellationTokenSource previous;
         lock (gate)

@@ -1,9 +1,16 @@
+using AgentCore.Gateway.Database;
+using AgentCore.Gateway.Identity.Storage;
 using Microsoft.Extensions.Options;
 
 namespace AgentCore.Gateway.Identity.SigningKeys;
 
-/// <summary>Loads the keys before the service takes requests, then checks on schedule whether a rotation is due.</summary>
+/// <summary>
+/// Loads the keys before the service takes requests, then checks on schedule whether a rotation is due. The keys live in
+/// the database, so the start waits for its migrations: until PostgreSQL answers, Identity waits rather than listening
+/// without keys (OpenIddict cannot answer without them) or failing.
+/// </summary>
 internal sealed partial class SigningKeyRotationService(
+    DatabaseMigration<IdentityStoreDbContext> migration,
     SigningKeyRotator rotator,
     IOptions<SigningKeyOptions> options,
     TimeProvider time,
@@ -11,6 +18,7 @@ internal sealed partial class SigningKeyRotationService(
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        await migration.WaitAsync(cancellationToken);
         await rotator.RotateAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
     }

@@ -109,7 +109,7 @@ internal sealed partial class SigningKeyRotator(
         };
     }
 
-    private KeySet BuildKeySet(List<StoredSigningKey> keys, DateTimeOffset now)
+    private SigningKeySet BuildKeySet(List<StoredSigningKey> keys, DateTimeOffset now)
     {
         var signing = keys.Where(key => key.Use == StoredSigningKey.SignatureUse).ToList();
         var signer = signing.Where(key => key.ActivatesAt <= now).MaxBy(key => key.ActivatesAt)
@@ -119,7 +119,7 @@ internal sealed partial class SigningKeyRotator(
         var ordered = signing.OrderByDescending(key => key == signer).ThenByDescending(key => key.ActivatesAt).ToList();
         var encryption = keys.Where(key => key.Use == StoredSigningKey.EncryptionUse).OrderByDescending(key => key.CreatedAt).ToList();
 
-        return new KeySet(
+        return new SigningKeySet(
             [.. ordered.Select(key => new SigningCredentials(Load(key), SecurityAlgorithms.RsaSha256))],
             [.. encryption.Select(key => new EncryptingCredentials(Load(key), SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512))],
             string.Join(',', ordered.Select(key => key.Id)) + "|" + string.Join(',', encryption.Select(key => key.Id)));

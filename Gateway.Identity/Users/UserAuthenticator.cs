@@ -7,24 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace AgentCore.Gateway.Identity.Users;
 
-/// <summary>The outcome of checking a user name and password.</summary>
-internal enum LoginResult
-{
-    Succeeded,
-    InvalidCredentials,
-
-    /// <summary>
-    /// Not tried: this account name is being slowed down for this source, or the account is suspended after too many
-    /// failures from everywhere. Callers answer it exactly like <see cref="InvalidCredentials"/>.
-    /// </summary>
-    Throttled,
-
-    /// <summary>
-    /// The user's directory cannot decide now (no answer in time, or misconfigured): nothing is known about the password.
-    /// </summary>
-    DirectoryUnavailable,
-}
-
 /// <summary>
 /// Checks passwords and applies the sign-in throttle, for the password grant and the login page alike. An unknown user
 /// name, a wrong password and a throttled try give the same answer after the same work (a password hash is always

@@ -1,5 +1,5 @@
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.ServiceDefaults.Auditing;
+using AgentCore.Gateway.Messaging.Auditing;
 
 namespace AgentCore.Gateway.Realtime.Authentication;
 

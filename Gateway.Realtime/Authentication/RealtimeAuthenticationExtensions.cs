@@ -1,9 +1,8 @@
 using AgentCore.Gateway.Authentication.AccessTokens;
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.Realtime.Authentication;
 using Microsoft.AspNetCore.Authorization;
 
-namespace Microsoft.Extensions.Hosting;
+namespace AgentCore.Gateway.Realtime.Authentication;
 
 internal static class RealtimeAuthenticationExtensions
 {

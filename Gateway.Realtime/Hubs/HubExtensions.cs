@@ -1,13 +1,12 @@
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Realtime.Authentication;
-using AgentCore.Gateway.Realtime.Hubs;
 using AgentCore.Gateway.Realtime.WebSockets;
 using AgentCore.Gateway.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace Microsoft.Extensions.Hosting;
+namespace AgentCore.Gateway.Realtime.Hubs;
 
 internal static class HubExtensions
 {

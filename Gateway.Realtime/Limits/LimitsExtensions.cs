@@ -1,6 +1,4 @@
-using AgentCore.Gateway.Realtime.Limits;
-
-namespace Microsoft.Extensions.Hosting;
+namespace AgentCore.Gateway.Realtime.Limits;
 
 internal static class LimitsExtensions
 {

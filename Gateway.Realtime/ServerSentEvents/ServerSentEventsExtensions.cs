@@ -1,6 +1,6 @@
-using AgentCore.Gateway.Realtime.ServerSentEvents;
+using AgentCore.Gateway.Realtime.Authentication;
 
-namespace Microsoft.Extensions.Hosting;
+namespace AgentCore.Gateway.Realtime.ServerSentEvents;
 
 internal static class ServerSentEventsExtensions
 {

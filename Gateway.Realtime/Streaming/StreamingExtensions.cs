@@ -1,6 +1,4 @@
-using AgentCore.Gateway.Realtime.Streaming;
-
-namespace Microsoft.Extensions.Hosting;
+namespace AgentCore.Gateway.Realtime.Streaming;
 
 internal static class StreamingExtensions
 {

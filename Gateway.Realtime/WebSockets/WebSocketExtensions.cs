@@ -1,7 +1,7 @@
-using AgentCore.Gateway.Realtime.WebSockets;
+using AgentCore.Gateway.Realtime.Authentication;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Microsoft.Extensions.Hosting;
+namespace AgentCore.Gateway.Realtime.WebSockets;
 
 internal static class WebSocketExtensions
 {

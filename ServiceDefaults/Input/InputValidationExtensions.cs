@@ -1,7 +1,6 @@
-using AgentCore.Gateway.ServiceDefaults.Input;
 using Microsoft.AspNetCore.Builder;
 
-namespace Microsoft.Extensions.Hosting;
+namespace AgentCore.Gateway.ServiceDefaults.Input;
 
 public static class InputValidationExtensions
 {

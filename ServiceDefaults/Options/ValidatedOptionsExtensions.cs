@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Microsoft.Extensions.Hosting;
+namespace AgentCore.Gateway.ServiceDefaults.Options;
 
 public static class ValidatedOptionsExtensions
 {

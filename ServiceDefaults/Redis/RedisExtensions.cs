@@ -1,10 +1,10 @@
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.ServiceDefaults.Redis;
+using AgentCore.Gateway.ServiceDefaults.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
-namespace Microsoft.Extensions.Hosting;
+namespace AgentCore.Gateway.ServiceDefaults.Redis;
 
 public static class RedisExtensions
 {

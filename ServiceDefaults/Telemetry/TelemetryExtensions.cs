@@ -1,4 +1,5 @@
 using AgentCore.Gateway.ServiceDefaults.Management;
+using AgentCore.Gateway.ServiceDefaults.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

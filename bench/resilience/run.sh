@@ -17,7 +17,8 @@ table=$(realpath -m "$table")
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$table"
 
-dotnet build tests/Resilience.Tests -v q -nologo >/dev/null
+build_log=$(mktemp)
+dotnet build tests/Resilience.Tests -v q -nologo >"$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
 # The stack uses fixed ports (https, dashboard): one stack at a time on this machine.
 status=0
 RESILIENCE_PROFILE=${RESILIENCE_PROFILE:-full} RESILIENCE_REPORT="$table" \

@@ -1,4 +1,6 @@
 using AgentCore.Gateway.Authentication.EdgeTrust;
+using AgentCore.Gateway.ServiceDefaults;
+using AgentCore.Gateway.ServiceDefaults.Input;
 using AgentCore.Samples.AgentRuntime.Agents;
 using AgentCore.Samples.AgentRuntime.Storage;
 using AgentCore.Samples.AgentRuntime.Tasks;

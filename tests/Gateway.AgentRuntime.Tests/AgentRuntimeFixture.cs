@@ -3,16 +3,19 @@ using System.Net;
 using System.Text;
 using AgentCore.Gateway.Authentication.EdgeTrust;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Database;
 using AgentCore.Gateway.TestSupport;
+using AgentCore.Samples.AgentRuntime.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace AgentCore.Samples.AgentRuntime.Tests;
 
 /// <summary>
 /// The agent runtime on a loopback Kestrel port with real PostgreSQL and redis-server, in Development (so the sample
-/// agents are seeded), with a fast worker. Requests are signed the way the Edge signs them. The worker's safety-net
+/// agents are seeded), with a fast worker, started once its database is migrated and seeded. Requests are signed the way the Edge signs them. The worker's safety-net
 /// poll is set to ten minutes, far beyond any test's patience: whatever a test sees happen, a wake-up on commit or at
 /// the next due time caused it.
 /// </summary>
@@ -54,6 +57,7 @@ public class AgentRuntimeFixture : IAsyncLifetime
         });
         runtime.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         runtime.StartServer();
+        await runtime.Services.GetRequiredService<DatabaseMigration<AgentsDbContext>>().WaitAsync(TestContext.Current.CancellationToken);
     }
 
     public IServiceProvider Services => runtime!.Services;

@@ -85,9 +85,12 @@ public sealed class IdentityService(
     IReadOnlyDictionary<string, string?> settings,
     Action<IServiceCollection>? configureServices) : WebApplicationFactory<Program>
 {
+    /// <summary>The host environment; Development (with the development seed) unless a test says otherwise.</summary>
+    public string EnvironmentName { get; init; } = "Development";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(EnvironmentName);
         builder.UseEdgeInFront();
         builder.UseSetting("ConnectionStrings:" + ServiceNames.IdentityDatabase, databaseConnectionString);
         builder.UseSetting("ConnectionStrings:" + ServiceNames.Redis, redisConnectionString);

@@ -32,12 +32,21 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public static async Task<PostgresServer> StartAsync()
     {
+        var postgres = CreateStopped();
+        await postgres.StartAgainAsync().ConfigureAwait(false);
+        return postgres;
+    }
+
+    /// <summary>
+    /// A server with its data directory and port but not running yet, so that a test can start a service before its
+    /// database (<see cref="StartAgainAsync"/> starts it).
+    /// </summary>
+    public static PostgresServer CreateStopped()
+    {
         var binDirectory = PostgresBinaries.FindDirectory()
             ?? throw new InvalidOperationException("The PostgreSQL server binaries are not installed; .ci/run installs them (apt-get install postgresql).");
         var dataRoot = Path.Combine(Path.GetTempPath(), "agentcore-test-pg-" + Guid.NewGuid().ToString("N"));
-        var postgres = new PostgresServer(binDirectory, dataRoot, FreePort.Next());
-        await postgres.StartAgainAsync().ConfigureAwait(false);
-        return postgres;
+        return new PostgresServer(binDirectory, dataRoot, FreePort.Next());
     }
 
     public string ConnectionStringFor(string database) =>
@@ -54,7 +63,7 @@ public sealed class PostgresServer : IAsyncDisposable
         return ConnectionStringFor(name);
     }
 
-    /// <summary>Starts the server (after <see cref="StopAsync"/>) and waits until it accepts a query.</summary>
+    /// <summary>Starts the server (after <see cref="CreateStopped"/> or <see cref="StopAsync"/>) and waits until it accepts a query.</summary>
     public async Task StartAgainAsync()
     {
         server.Start();

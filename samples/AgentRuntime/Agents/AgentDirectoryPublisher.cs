@@ -1,5 +1,6 @@
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.ServiceDefaults.Redis;
+using AgentCore.Gateway.Database;
+using AgentCore.Gateway.Messaging.Republishing;
 using AgentCore.Samples.AgentRuntime.Storage;
 using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;
@@ -12,7 +13,8 @@ namespace AgentCore.Samples.AgentRuntime.Agents;
 /// agents, so its word overwrites whatever the directory held. At start-up (the development seed's agents included),
 /// whenever Redis reconnects, and every few minutes.
 /// </summary>
-internal sealed class AgentDirectoryPublisher(IServiceScopeFactory scopes, IConnectionMultiplexer redis, ILogger<AgentDirectoryPublisher> logger)
+internal sealed class AgentDirectoryPublisher(
+    IServiceScopeFactory scopes, DatabaseMigration<AgentsDbContext> migration, IConnectionMultiplexer redis, ILogger<AgentDirectoryPublisher> logger)
     : RedisRepublisher(redis, TimeSpan.FromMinutes(5), logger)
 {
     private const int PageSize = 1_000;
@@ -21,6 +23,7 @@ internal sealed class AgentDirectoryPublisher(IServiceScopeFactory scopes, IConn
 
     protected override async Task<int> RepublishAsync(CancellationToken cancellationToken)
     {
+        await migration.WaitAsync(cancellationToken).ConfigureAwait(false);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AgentsDbContext>();
         var count = 0;

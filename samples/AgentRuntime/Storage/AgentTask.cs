@@ -31,11 +31,3 @@ internal sealed class AgentTask
     /// <summary>The W3C <c>traceparent</c> of the request that created the task, so the worker continues its trace.</summary>
     public string? TraceParent { get; init; }
 }
-
-/// <summary>The states of <see cref="AgentTask.Status"/>.</summary>
-internal static class TaskStatuses
-{
-    public const string Created = "created";
-    public const string Running = "running";
-    public const string Completed = "completed";
-}

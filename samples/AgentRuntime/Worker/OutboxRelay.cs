@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.ServiceDefaults.Events;
+using AgentCore.Gateway.Database;
+using AgentCore.Gateway.Messaging.Events;
 using AgentCore.Samples.AgentRuntime.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ namespace AgentCore.Samples.AgentRuntime.Worker;
 /// </summary>
 internal sealed partial class OutboxRelay(
     IServiceScopeFactory scopes,
+    DatabaseMigration<AgentsDbContext> migration,
     IAgentEventPublisher publisher,
     WorkSignals signals,
     IOptions<TaskWorkerOptions> options,
@@ -40,6 +42,7 @@ internal sealed partial class OutboxRelay(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await migration.WaitAsync(stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
             Outcome outcome;

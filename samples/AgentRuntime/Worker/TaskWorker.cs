@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Database;
 using AgentCore.Samples.AgentRuntime.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,7 @@ namespace AgentCore.Samples.AgentRuntime.Worker;
 /// </summary>
 internal sealed partial class TaskWorker(
     IServiceScopeFactory scopes,
+    DatabaseMigration<AgentsDbContext> migration,
     WorkSignals signals,
     IOptions<TaskWorkerOptions> options,
     TimeProvider time,
@@ -24,6 +26,7 @@ internal sealed partial class TaskWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await migration.WaitAsync(stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;

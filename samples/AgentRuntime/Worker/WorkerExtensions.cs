@@ -1,3 +1,5 @@
+using AgentCore.Gateway.Messaging.Events;
+
 namespace AgentCore.Samples.AgentRuntime.Worker;
 
 internal static class WorkerExtensions

@@ -1,4 +1,5 @@
 using AgentCore.Gateway.Audit.Storage;
+using AgentCore.Gateway.Database;
 using AgentCore.Gateway.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -54,7 +55,7 @@ internal sealed class AuditService : WebApplicationFactory<Program>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _ = Server;
-        await Services.GetRequiredService<DatabaseSchema>().Ready.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
+        await Services.GetRequiredService<DatabaseMigration<AuditDbContext>>().WaitAsync(cancellationToken).WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

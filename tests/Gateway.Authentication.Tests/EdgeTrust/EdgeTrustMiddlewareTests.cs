@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using AgentCore.Gateway.Authentication.EdgeTrust;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults;
 using AgentCore.Gateway.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -2,6 +2,7 @@ using AgentCore.Gateway.Authentication.AccessTokens;
 using AgentCore.Gateway.Authentication.EdgeTrust;
 using AgentCore.Gateway.Authentication.Revocation;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Redis;
 using AgentCore.Gateway.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,7 @@
 using AgentCore.Gateway.Edge.ClientAddresses;
 using AgentCore.Gateway.Edge.RateLimiting;
+using AgentCore.Gateway.ServiceDefaults;
+using AgentCore.Gateway.ServiceDefaults.Redis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

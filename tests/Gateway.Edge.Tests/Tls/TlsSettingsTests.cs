@@ -1,5 +1,6 @@
 using System.Net;
 using AgentCore.Gateway.Edge.Tls;
+using AgentCore.Gateway.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;

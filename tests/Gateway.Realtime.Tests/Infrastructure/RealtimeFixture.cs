@@ -1,5 +1,6 @@
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.ServiceDefaults.Events;
+using AgentCore.Gateway.Messaging.Events;
+using AgentCore.Gateway.ServiceDefaults.Redis;
 using AgentCore.Gateway.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Health;
+using AgentCore.Gateway.ServiceDefaults.Redis;
 using AgentCore.Gateway.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

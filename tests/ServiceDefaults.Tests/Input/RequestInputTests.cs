@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Input;
 using AgentCore.Gateway.TestSupport;
 using CsCheck;
 using Microsoft.AspNetCore.Builder;

@@ -1,0 +1,9 @@
+namespace AgentCore.Samples.AgentRuntime.Storage;
+
+/// <summary>The states of <see cref="AgentTask.Status"/>.</summary>
+internal static class TaskStatuses
+{
+    public const string Created = "created";
+    public const string Running = "running";
+    public const string Completed = "completed";
+}
