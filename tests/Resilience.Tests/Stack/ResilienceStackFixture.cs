@@ -70,12 +70,26 @@ public sealed class ResilienceStackFixture : GatewayStackFixture
         await WaitForEdgeHealthAsync(status => status == "healthy", cancellationToken);
     }
 
-    /// <summary>Waits until the whole stack is back (every replica healthy, the Edges say so): each fault starts from it.</summary>
+    /// <summary>
+    /// Waits until the whole stack is back (every replica healthy, the Edges say so, and Identity issues tokens, which
+    /// it may refuse with 503 for a while after it reports healthy): each fault starts from it.
+    /// </summary>
     public async Task UntilWholeAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(2));
         await WaitUntilStartedAsync(App, timeout.Token);
+        using var edge = CreateEdgeClient();
+        while (true)
+        {
+            using var response = await StackCredentials.RequestClientTokenAsync(edge, "agentcore-service", "dev-service-secret", GatewayScopes.AgentsRead);
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), timeout.Token);
+        }
     }
 
     /// <summary>
