@@ -1,3 +1,4 @@
+using AgentCore.Gateway.Edge.Admission;
 using AgentCore.Gateway.Edge.Authentication;
 using AgentCore.Gateway.Edge.Authorization;
 using AgentCore.Gateway.Edge.ClientAddresses;
@@ -29,6 +30,7 @@ builder.AddEdgeRequestValidation();
 builder.AddEdgeCors();
 builder.AddEdgeAuthentication();
 builder.AddEdgeAuthorization();
+builder.AddEdgeAdmission();
 builder.AddEdgeResilience();
 builder.AddEdgeRouting();
 builder.AddEdgeApiDocumentation();
@@ -45,9 +47,8 @@ app.UseRequestFramingValidation();
 app.UseEdgeCors();
 app.UseRouting();
 app.UseEdgeTimeouts();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseEdgeRateLimiting();
+app.UseEdgeAdmission();
+app.UseRequestBodyBuffering();
 app.UseInputValidation();
 app.UseJsonBodyValidation();
 

@@ -20,6 +20,7 @@ builder.AddGatewayRedis();
 builder.AddRequestReadiness(ReadinessNeeds.Events, ServiceNames.Redis);
 builder.AddEdgeTrust();
 builder.AddAuditTrail();
+builder.AddConnectionClock();
 builder.AddRealtimeAuthentication();
 builder.AddRealtimeTelemetry();
 builder.AddEventStreaming();

@@ -44,20 +44,37 @@ public sealed class AccessTokenValidator
     /// <summary>The refusal of a token that was valid until it was revoked.</summary>
     public const string RevokedError = "The token has been revoked.";
 
-    public async ValueTask<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
+    public ValueTask<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken) =>
+        FromCache(token, out var cacheKey) is { } known ? ValueTask.FromResult(known) : ValidateInFullAsync(token, cacheKey, cancellationToken);
+
+    /// <summary>
+    /// The answer for a token validated before and still cached (checked against the revocations now), the refusal of a
+    /// token that is empty or too long, or null when only <see cref="ValidateAsync"/> can tell: nothing is verified here.
+    /// </summary>
+    public TokenValidation? ValidateFromCache(string token) => FromCache(token, out _);
+
+    /// <summary>
+    /// An identity this validator answered with before, checked again as its cached answer would be: refused once
+    /// revoked, and null (validate the token again) once the token has expired.
+    /// </summary>
+    public TokenValidation? Revalidate(GatewayIdentity identity) =>
+        identity.Token is { } token && token.ExpiresAt > time.GetUtcNow() ? Checked(identity) : null;
+
+    private TokenValidation? FromCache(string token, out TokenHash cacheKey)
     {
+        cacheKey = default;
         if (token.Length is 0 or > MaxTokenLength)
         {
             return TokenValidation.Fail("The token is empty or too long.");
         }
 
-        var cacheKey = TokenHash.Of(token);
-        var now = time.GetUtcNow();
-        if (cache.TryGet(cacheKey, now, out var cached))
-        {
-            return Checked(cached);
-        }
+        cacheKey = TokenHash.Of(token);
+        return cache.TryGet(cacheKey, time.GetUtcNow(), out var cached) ? Checked(cached) : null;
+    }
 
+    private async ValueTask<TokenValidation> ValidateInFullAsync(string token, TokenHash cacheKey, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
         var firstDot = token.IndexOf('.', StringComparison.Ordinal);
         var lastDot = token.LastIndexOf('.');
         if (firstDot <= 0 || lastDot == firstDot || lastDot == token.Length - 1

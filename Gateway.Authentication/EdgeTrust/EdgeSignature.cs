@@ -118,6 +118,19 @@ public static class EdgeSignature
             builder.Append(text.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(text);
     }
 
+    /// <summary>Base64url SHA-256 of <paramref name="body"/>, held in memory; empty when it is empty.</summary>
+    public static string Digest(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return string.Empty;
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(body, hash);
+        return Base64Url.EncodeToString(hash);
+    }
+
     /// <summary>
     /// Base64url SHA-256 of everything <paramref name="body"/> still holds, read to its end; empty when it holds nothing.
     /// Null when it holds more than <paramref name="maxBytes"/>: such a body is never signed.

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text;
 using AgentCore.Gateway.Authentication.AccessTokens;
 using AgentCore.Gateway.Authentication.EdgeTrust;
@@ -16,13 +17,15 @@ namespace AgentCore.Gateway.Edge.Authorization;
 /// client's address, and signs them together with the method, path, query, request id and the body's digest, so that
 /// backends can tell the Edge sent exactly this request. The bearer token itself travels on unchanged.
 /// </summary>
-internal sealed class TrustedHeadersTransformProvider(
-    IOptions<EdgeTrustOptions> trust,
-    IOptions<RequestValidationOptions> validation,
-    TimeProvider time) : ITransformProvider
+internal sealed class TrustedHeadersTransformProvider(IOptions<EdgeTrustOptions> trust, TimeProvider time) : ITransformProvider
 {
-    /// <summary>Headers by which a client might pose as a proxy; the Edge states the client's address itself.</summary>
-    private static readonly string[] ForwardingHeaders = ["Forwarded", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix", "X-Real-IP"];
+    /// <summary>
+    /// Headers by which a client might pose as a proxy (the Edge states the client's address itself), and the API key,
+    /// which stays at the Edge.
+    /// </summary>
+    private static readonly FrozenSet<string> DroppedHeaders = FrozenSet.Create(
+        StringComparer.OrdinalIgnoreCase,
+        "Forwarded", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix", "X-Real-IP", ApiKeys.Header);
 
     private readonly byte[] key = Encoding.UTF8.GetBytes(trust.Value.Key);
 
@@ -38,27 +41,22 @@ internal sealed class TrustedHeadersTransformProvider(
     {
         // YARP's own X-Forwarded-* would be added after this transform, unsigned; the Edge writes the address itself.
         context.UseDefaultForwarders = false;
-        context.AddRequestTransform(SignAsync);
+        context.AddRequestTransform(Sign);
     }
 
-    private async ValueTask SignAsync(RequestTransformContext context)
+    private ValueTask Sign(RequestTransformContext context)
     {
         var http = context.HttpContext;
         var headers = context.ProxyRequest.Headers;
+
+        // YARP copied every header the client sent; only those sent can need dropping, and no transform adds them.
         foreach (var header in http.Request.Headers)
         {
-            if (header.Key.StartsWith(GatewayHeaders.TrustedPrefix, StringComparison.OrdinalIgnoreCase))
+            if (header.Key.StartsWith(GatewayHeaders.TrustedPrefix, StringComparison.OrdinalIgnoreCase) || DroppedHeaders.Contains(header.Key))
             {
                 headers.Remove(header.Key);
             }
         }
-
-        foreach (var header in ForwardingHeaders)
-        {
-            headers.Remove(header);
-        }
-
-        headers.Remove(ApiKeys.Header);
 
         if (http.Features.Get<QueryAccessToken>() is { } queryToken)
         {
@@ -67,13 +65,12 @@ internal sealed class TrustedHeadersTransformProvider(
             headers.TryAddWithoutValidation("Authorization", "Bearer " + queryToken.Token);
         }
 
+        // The body was read once and digested in memory before YARP forwards it (RequestBodyBufferingMiddleware).
         var digest = string.Empty;
         if (EdgeSignature.HasBodyToSign(http))
         {
-            // The body is at most RequestValidation:MaxBodySize (1 MiB) here; it is buffered in memory, hashed and rewound for YARP.
-            http.Request.EnableBuffering(bufferThreshold: (int)Math.Min(validation.Value.MaxBodySize, int.MaxValue));
-            digest = await EdgeSignature.DigestAsync(http.Request.Body, validation.Value.MaxBodySize, http.RequestAborted).ConfigureAwait(false) ?? string.Empty;
-            http.Request.Body.Position = 0;
+            digest = http.Features.Get<BufferedRequestBody>()?.Digest
+                ?? throw new InvalidOperationException("A proxied body must be buffered and digested before it is signed.");
         }
 
         var signed = new EdgeSignedRequest(
@@ -86,5 +83,6 @@ internal sealed class TrustedHeadersTransformProvider(
             http.Connection.RemoteIpAddress?.ToString() ?? string.Empty,
             digest);
         EdgeSigningHandler.WriteHeaders(headers, key, signed);
+        return ValueTask.CompletedTask;
     }
 }

@@ -1,23 +1,33 @@
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace AgentCore.Gateway.Edge.RateLimiting;
 
+/// <summary>What a limiter decided for one request.</summary>
+internal enum LimitOutcome
+{
+    Admitted,
+    Refused,
+
+    /// <summary>The fast path could not decide without Redis; the full path must.</summary>
+    Undecided,
+
+    /// <summary>The limiter was dropped as idle while the request used it; ask the policy for the partition's new one.</summary>
+    Retired,
+}
+
 /// <summary>
 /// The limiter of one partition (one caller, route or tenant) under one policy. Redis holds the truth; permits are
-/// taken from it in leases so that most decisions are local. <see cref="PartitionedRateLimiter"/> (inside ASP.NET
-/// Core's rate-limiting middleware) creates one per partition and disposes it once <see cref="IdleDuration"/> grows,
-/// which is what bounds memory for any number of callers.
+/// taken from it in leases so that most decisions are local. <see cref="RateLimitPolicy"/> creates one per partition
+/// and retires it once <see cref="IdleDuration"/> grows, which is what bounds memory for any number of callers.
 /// </summary>
-internal sealed class DistributedRateLimiter : RateLimiter
+internal sealed class DistributedRateLimiter : IDisposable
 {
-    private readonly string policyName;
     private readonly RateLimitPolicyOptions policy;
     private readonly LimitSlot[] slots;
     private readonly RedisRateLimitStore store;
     private readonly RateLimitingMetrics metrics;
+    private readonly RateLimitingMetrics.PolicyTags tags;
     private readonly TimeProvider time;
-    private readonly IHttpContextAccessor accessor;
     private long lastUsedTicks;
     private int released;
 
@@ -27,97 +37,73 @@ internal sealed class DistributedRateLimiter : RateLimiter
         IReadOnlyList<string> redisKeys,
         RedisRateLimitStore store,
         RateLimitingMetrics metrics,
-        TimeProvider time,
-        IHttpContextAccessor accessor)
+        TimeProvider time)
     {
-        this.policyName = policyName;
         this.policy = policy;
         this.store = store;
         this.metrics = metrics;
         this.time = time;
-        this.accessor = accessor;
-        slots = policy.Limits.Select((limit, index) => new LimitSlot(limit, redisKeys[index])).ToArray();
+        tags = metrics.TagsOf(policyName, policy);
+        slots = new LimitSlot[policy.Limits.Count];
+        for (var index = 0; index < slots.Length; index++)
+        {
+            slots[index] = new LimitSlot(policy.Limits[index], redisKeys[index], tags.Limits[index], store, time);
+        }
+
         lastUsedTicks = time.GetUtcNow().UtcTicks;
         metrics.PartitionCreated();
     }
 
-    public override TimeSpan? IdleDuration => time.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref lastUsedTicks), TimeSpan.Zero);
+    public TimeSpan IdleDuration => time.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref lastUsedTicks), TimeSpan.Zero);
 
-    public override RateLimiterStatistics? GetStatistics() => new()
+    /// <summary>The fast path: admits only when every limit still has a locally leased permit; never waits for Redis.</summary>
+    public LimitOutcome TryTakeLocally(RateLimitDecision decision)
     {
-        CurrentAvailablePermits = slots.Min(slot => slot.LeaseRemaining),
-        CurrentQueuedCount = 0,
-    };
-
-    /// <summary>The fast path: admits only when every limit still has a locally leased permit; never asks Redis.</summary>
-    protected override RateLimitLease AttemptAcquireCore(int permitCount)
-    {
-        Touch();
-        var now = time.GetUtcNow().UtcTicks;
+        var now = Touch();
+        Span<long> remaining = stackalloc long[slots.Length];
         var taken = 0;
-        for (; taken < slots.Length; taken++)
+        while (taken < slots.Length && slots[taken].TryTakeLeased(now, out remaining[taken]))
         {
-            if (!slots[taken].TryTakeLeased(now))
-            {
-                break;
-            }
+            taken++;
         }
 
-        if (taken == slots.Length)
+        if (taken < slots.Length)
         {
-            var decision = Decision();
-            foreach (var slot in slots)
+            for (var index = 0; index < taken; index++)
             {
-                Observe(decision, slot, slot.KnownRemaining(now));
-                slot.PrefetchIfLow(store, time);
+                slots[index].GiveBack();
             }
 
-            return GatewayLease.Admitted;
+            return LimitOutcome.Undecided;
         }
 
-        for (var index = 0; index < taken; index++)
+        for (var index = 0; index < slots.Length; index++)
         {
-            slots[index].GiveBack();
+            Observe(decision, slots[index], remaining[index]);
+            slots[index].PrefetchIfLow();
         }
 
-        return GatewayLease.Undecided;
+        return LimitOutcome.Admitted;
     }
 
     /// <summary>The full path: every limit's lease is refilled from Redis as needed, or the failure mode decides.</summary>
-    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    public async ValueTask<LimitOutcome> TakeAsync(RateLimitDecision decision)
     {
         Touch();
-        var decision = Decision();
         foreach (var slot in slots)
         {
             var outcome = await TakeAsync(slot, decision).ConfigureAwait(false);
-            if (outcome is not null)
+            if (outcome is not LimitOutcome.Admitted)
             {
                 return outcome;
             }
         }
 
-        return GatewayLease.Admitted;
+        return LimitOutcome.Admitted;
     }
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            Release();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    /// <summary>The partitioned limiter disposes idle partitions asynchronously, which does not pass through <see cref="Dispose(bool)"/>.</summary>
-    protected override async ValueTask DisposeAsyncCore()
-    {
-        Release();
-        await base.DisposeAsyncCore().ConfigureAwait(false);
-    }
-
-    private void Release()
+    /// <summary>Drops the per-instance fallbacks; a request still holding this limiter is sent to the partition's next one.</summary>
+    public void Dispose()
     {
         if (Interlocked.Exchange(ref released, 1) == 1)
         {
@@ -134,21 +120,20 @@ internal sealed class DistributedRateLimiter : RateLimiter
 
     /// <summary>
     /// Takes one permit of one limit: from the local lease, else from a refill that concurrent requests share (one Redis
-    /// call however many wait), else by the failure mode. Null when admitted; the refusal otherwise.
+    /// call however many wait), else by the failure mode.
     /// </summary>
-    private async ValueTask<GatewayLease?> TakeAsync(LimitSlot slot, RateLimitDecision decision)
+    private async ValueTask<LimitOutcome> TakeAsync(LimitSlot slot, RateLimitDecision decision)
     {
         while (true)
         {
-            var now = time.GetUtcNow().UtcTicks;
-            if (slot.TryTakeLeased(now))
+            if (slot.TryTakeLeased(time.GetUtcNow().UtcTicks, out var remaining))
             {
-                Observe(decision, slot, slot.KnownRemaining(now));
-                slot.PrefetchIfLow(store, time);
-                return null;
+                Observe(decision, slot, remaining);
+                slot.PrefetchIfLow();
+                return LimitOutcome.Admitted;
             }
 
-            var answer = await slot.RefillAsync(store, time).ConfigureAwait(false);
+            var answer = await slot.RefillAsync().ConfigureAwait(false);
             if (answer is null)
             {
                 return TakeWithoutRedis(slot, decision);
@@ -161,64 +146,65 @@ internal sealed class DistributedRateLimiter : RateLimiter
         }
     }
 
-    private GatewayLease? TakeWithoutRedis(LimitSlot slot, RateLimitDecision decision)
+    private LimitOutcome TakeWithoutRedis(LimitSlot slot, RateLimitDecision decision)
     {
-        metrics.DecidedWithoutRedis(policyName, policy.FailureMode);
+        metrics.DecidedWithoutRedis(tags, policy.FailureMode);
         if (policy.FailureMode == RedisFailureMode.FailClosed)
         {
             decision.LimiterUnavailable = true;
             decision.RetryAfter = TimeSpan.FromSeconds(1);
-            metrics.Blocked(policyName);
-            return GatewayLease.Refused;
+            metrics.Blocked(tags);
+            return LimitOutcome.Refused;
         }
 
-        using var local = slot.Fallback.AttemptAcquire(1);
-        if (!local.IsAcquired)
+        var local = slot.TryTakeFallback(out var available, out var retryAfter);
+        if (local is null)
         {
-            var retryAfter = local.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+            return LimitOutcome.Retired;
+        }
+
+        if (local == false)
+        {
             return Refuse(decision, slot, retryAfter, 0);
         }
 
-        Observe(decision, slot, slot.Fallback.GetStatistics()?.CurrentAvailablePermits ?? 0);
-        return null;
+        Observe(decision, slot, available);
+        return LimitOutcome.Admitted;
     }
 
-    private GatewayLease Refuse(RateLimitDecision decision, LimitSlot slot, TimeSpan retryAfter, long remaining)
+    private LimitOutcome Refuse(RateLimitDecision decision, LimitSlot slot, TimeSpan retryAfter, long remaining)
     {
         decision.RetryAfter = retryAfter;
         decision.Observe(slot.Options, remaining, retryAfter);
-        metrics.Violated(policyName, slot.Options.Name);
-        metrics.Blocked(policyName);
-        return GatewayLease.Refused;
+        metrics.Violated(slot.Tags);
+        metrics.Blocked(tags);
+        return LimitOutcome.Refused;
     }
 
     private void Observe(RateLimitDecision decision, LimitSlot slot, long remaining)
     {
         decision.Observe(slot.Options, remaining, slot.Options.QuotaWindow);
-        metrics.Utilization(policyName, slot.Options.Name, 1 - ((double)Math.Max(0, remaining) / slot.Options.PermitLimit));
+        metrics.Utilization(slot.Tags, 1 - ((double)Math.Max(0, remaining) / slot.Options.PermitLimit));
     }
 
-    /// <summary>The decision record of the current request, created on first use.</summary>
-    private RateLimitDecision Decision()
+    private long Touch()
     {
-        var features = accessor.HttpContext?.Features ?? new FeatureCollection();
-        var decision = features.Get<RateLimitDecision>();
-        if (decision is null || decision.Policy != policyName)
-        {
-            decision = new RateLimitDecision(policyName, policy.Limits);
-            features.Set(decision);
-        }
-
-        return decision;
+        var now = time.GetUtcNow().UtcTicks;
+        Volatile.Write(ref lastUsedTicks, now);
+        return now;
     }
-
-    private void Touch() => Interlocked.Exchange(ref lastUsedTicks, time.GetUtcNow().UtcTicks);
 
     /// <summary>One limit's local lease and its per-instance fallback.</summary>
-    private sealed class LimitSlot(RateLimitOptions options, string redisKey) : IDisposable
+    private sealed class LimitSlot(
+        RateLimitOptions options,
+        string redisKey,
+        KeyValuePair<string, object?>[] tags,
+        RedisRateLimitStore store,
+        TimeProvider time) : IThreadPoolWorkItem, IDisposable
     {
         private readonly Lock gate = new();
         private RateLimiter? fallback;
+        private bool disposed;
         private Task<StoreDecision?>? refill;
         private int prefetching;
         private int leaseRemaining;
@@ -230,30 +216,25 @@ internal sealed class DistributedRateLimiter : RateLimiter
 
         public string RedisKey { get; } = redisKey;
 
-        public int LeaseRemaining => Volatile.Read(ref leaseRemaining);
+        /// <summary>The metric tags of this limit, bound once.</summary>
+        public KeyValuePair<string, object?>[] Tags { get; } = tags;
 
-        /// <summary>The same limit kept by this instance alone, used while Redis is away and the policy fails open.</summary>
-        public RateLimiter Fallback
-        {
-            get
-            {
-                lock (gate)
-                {
-                    return fallback ??= CreateFallback(Options);
-                }
-            }
-        }
-
-        public bool TryTakeLeased(long nowTicks)
+        /// <summary>
+        /// Takes a leased permit; <paramref name="remaining"/> is then what this caller may still use: what Redis had left
+        /// at the last refill plus the unused local lease.
+        /// </summary>
+        public bool TryTakeLeased(long nowTicks, out long remaining)
         {
             lock (gate)
             {
                 if (leaseRemaining <= 0 || nowTicks >= leaseExpiresTicks)
                 {
+                    remaining = 0;
                     return false;
                 }
 
                 leaseRemaining--;
+                remaining = remainingInRedis + leaseRemaining;
                 return true;
             }
         }
@@ -267,16 +248,44 @@ internal sealed class DistributedRateLimiter : RateLimiter
         }
 
         /// <summary>
+        /// The same limit kept by this instance alone, used while Redis is away and the policy fails open: true or false
+        /// when it decided, null when this limiter has been disposed (its fallback is gone with it).
+        /// </summary>
+        public bool? TryTakeFallback(out long available, out TimeSpan retryAfter)
+        {
+            available = 0;
+            retryAfter = TimeSpan.Zero;
+            lock (gate)
+            {
+                if (disposed)
+                {
+                    return null;
+                }
+
+                fallback ??= CreateFallback(Options);
+                using var local = fallback.AttemptAcquire(1);
+                if (!local.IsAcquired)
+                {
+                    retryAfter = local.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                    return false;
+                }
+
+                available = fallback.GetStatistics()?.CurrentAvailablePermits ?? 0;
+                return true;
+            }
+        }
+
+        /// <summary>
         /// Asks Redis for a lease, unless a refill is already under way, in which case the caller waits for that one.
         /// Granted permits join the local lease before the refill completes, so every waiter can take from them.
         /// </summary>
-        public Task<StoreDecision?> RefillAsync(RedisRateLimitStore store, TimeProvider time)
+        public Task<StoreDecision?> RefillAsync()
         {
             lock (gate)
             {
                 if (refill is not { IsCompleted: false })
                 {
-                    refill = RunRefillAsync(store, time);
+                    refill = RunRefillAsync();
                 }
 
                 return refill;
@@ -287,7 +296,11 @@ internal sealed class DistributedRateLimiter : RateLimiter
         /// Starts a refill in the background once a quarter of the lease is left, so that under steady traffic no request
         /// waits for Redis: the fast path's tail latency stays local. The permits taken early still count in Redis.
         /// </summary>
-        public void PrefetchIfLow(RedisRateLimitStore store, TimeProvider time)
+        /// <remarks>
+        /// Issuing a Redis command costs the issuing thread tens of microseconds, so the request that noticed the lease
+        /// running low only queues this slot as a work item: no allocation, and no execution context carried along.
+        /// </remarks>
+        public void PrefetchIfLow()
         {
             var leaseSize = Options.EffectiveLeaseSize;
             if (leaseSize < 4 || Volatile.Read(ref leaseRemaining) > leaseSize / 4
@@ -296,22 +309,24 @@ internal sealed class DistributedRateLimiter : RateLimiter
                 return;
             }
 
-            // Issuing a Redis command costs the issuing thread tens of microseconds; the request that noticed the
-            // lease running low must not pay for it.
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await RefillAsync(store, time).ConfigureAwait(false);
-                }
-                finally
-                {
-                    Volatile.Write(ref prefetching, 0);
-                }
-            });
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
 
-        private async Task<StoreDecision?> RunRefillAsync(RedisRateLimitStore store, TimeProvider time)
+        void IThreadPoolWorkItem.Execute() => _ = PrefetchAsync();
+
+        private async Task PrefetchAsync()
+        {
+            try
+            {
+                await RefillAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                Volatile.Write(ref prefetching, 0);
+            }
+        }
+
+        private async Task<StoreDecision?> RunRefillAsync()
         {
             var answer = await store.TakeAsync(RedisKey, Options, Options.EffectiveLeaseSize, TakeUnused(time.GetUtcNow().UtcTicks)).ConfigureAwait(false);
             if (answer is { Granted: > 0 } granted)
@@ -353,16 +368,15 @@ internal sealed class DistributedRateLimiter : RateLimiter
             }
         }
 
-        /// <summary>What this caller may still use: what Redis had left at the last refill plus the unused local lease.</summary>
-        public long KnownRemaining(long nowTicks)
+        public void Dispose()
         {
             lock (gate)
             {
-                return remainingInRedis + (nowTicks < leaseExpiresTicks ? leaseRemaining : 0);
+                disposed = true;
+                fallback?.Dispose();
+                fallback = null;
             }
         }
-
-        public void Dispose() => fallback?.Dispose();
 
         private static RateLimiter CreateFallback(RateLimitOptions options) => options.Algorithm == RateLimitAlgorithm.SlidingWindow
             ? new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
@@ -381,32 +395,5 @@ internal sealed class DistributedRateLimiter : RateLimiter
                 QueueLimit = 0,
                 AutoReplenishment = true,
             });
-    }
-}
-
-/// <summary>Leases without metadata: the decision's details travel on the request as <see cref="RateLimitDecision"/>.</summary>
-internal sealed class GatewayLease(bool acquired) : RateLimitLease
-{
-    public static readonly GatewayLease Admitted = new(acquired: true);
-
-    public static readonly GatewayLease Refused = new(acquired: false);
-
-    /// <summary>The fast path could not decide; the middleware then calls the full path.</summary>
-    public static readonly GatewayLease Undecided = new(acquired: false);
-
-    public override bool IsAcquired { get; } = acquired;
-
-    public override IEnumerable<string> MetadataNames => [];
-
-    public override bool TryGetMetadata(string metadataName, out object? metadata)
-    {
-        metadata = null;
-        return false;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        // Shared, stateless instances: there is nothing of their own to release.
-        base.Dispose(disposing);
     }
 }

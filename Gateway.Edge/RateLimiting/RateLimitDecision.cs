@@ -6,6 +6,15 @@ namespace AgentCore.Gateway.Edge.RateLimiting;
 /// </summary>
 internal sealed class RateLimitDecision(string policy, IReadOnlyList<RateLimitOptions> limits)
 {
+    private static readonly Func<object, Task> ApplyHeaders = static state =>
+    {
+        var decision = (RateLimitDecision)state;
+        RateLimitHeaders.Apply(decision.response!, decision);
+        return Task.CompletedTask;
+    };
+
+    private HttpResponse? response;
+
     public string Policy { get; } = policy;
 
     public IReadOnlyList<RateLimitOptions> Limits { get; } = limits;
@@ -22,6 +31,13 @@ internal sealed class RateLimitDecision(string policy, IReadOnlyList<RateLimitOp
 
     /// <summary>True when refused because Redis could not be asked and the policy fails closed.</summary>
     public bool LimiterUnavailable { get; set; }
+
+    /// <summary>Puts the headers on <paramref name="httpResponse"/> just before it starts, whoever writes it.</summary>
+    public void ApplyOnStarting(HttpResponse httpResponse)
+    {
+        response = httpResponse;
+        httpResponse.OnStarting(ApplyHeaders, this);
+    }
 
     public void Observe(RateLimitOptions limit, long remaining, TimeSpan reset)
     {

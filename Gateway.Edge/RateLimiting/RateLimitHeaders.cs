@@ -45,17 +45,13 @@ internal static class RateLimitHeaders
         return policy.ToString();
     }
 
-    public static async ValueTask WriteRefusalAsync(HttpContext context)
+    public static async ValueTask WriteRefusalAsync(HttpContext context, RateLimitDecision decision)
     {
-        var decision = context.Features.Get<RateLimitDecision>();
-        var retryAfter = decision?.RetryAfter ?? TimeSpan.FromSeconds(1);
+        var retryAfter = decision.RetryAfter ?? TimeSpan.FromSeconds(1);
         context.Response.Headers.RetryAfter = Seconds(retryAfter).ToString(CultureInfo.InvariantCulture);
-        if (decision is not null)
-        {
-            Apply(context.Response, decision);
-        }
+        Apply(context.Response, decision);
 
-        if (decision?.LimiterUnavailable == true)
+        if (decision.LimiterUnavailable)
         {
             await ErrorResponses.WriteAsync(
                 context,
@@ -73,8 +69,8 @@ internal static class RateLimitHeaders
             "Too many requests: the rate limit of this route is exhausted.",
             new Dictionary<string, object?>
             {
-                ["policy"] = decision?.Policy,
-                ["limit"] = decision?.TightestLimit?.Name,
+                ["policy"] = decision.Policy,
+                ["limit"] = decision.TightestLimit?.Name,
                 ["retry_after_seconds"] = Seconds(retryAfter),
             }).ConfigureAwait(false);
     }

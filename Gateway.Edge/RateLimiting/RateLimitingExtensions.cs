@@ -9,8 +9,8 @@ internal static class RateLimitingExtensions
     private const string RequestsPerMinuteSetting = "RATE_LIMIT_REQUESTS_PER_MINUTE";
 
     /// <summary>
-    /// Distributed rate limits on ASP.NET Core's rate-limiting middleware: every configured policy is registered by name,
-    /// so YARP routes choose theirs with <c>RateLimiterPolicy</c>; counters live in Redis.
+    /// Distributed rate limits: every configured policy by name, so that YARP routes choose theirs with
+    /// <c>RateLimiterPolicy</c> (and endpoints with <c>RequireRateLimiting</c>); counters live in Redis.
     /// </summary>
     public static IHostApplicationBuilder AddEdgeRateLimiting(this IHostApplicationBuilder builder)
     {
@@ -28,53 +28,37 @@ internal static class RateLimitingExtensions
                     }
                 }
             });
-        builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<RateLimitingMetrics>();
         builder.Services.AddSingleton<RedisRateLimitStore>();
         builder.Services.AddSingleton<RateLimitPolicies>();
 
+        // The Edge's admission (Admission/AdmissionMiddleware) applies the policies; they are named to ASP.NET Core's
+        // rate limiter only because YARP checks the names routes give against it. Its middleware is never used.
         var policyNames = builder.Configuration.GetSection(RateLimitingOptions.SectionName).GetSection(nameof(RateLimitingOptions.Policies))
             .GetChildren().Select(policy => policy.Key).ToList();
         builder.Services.AddRateLimiter(limiter =>
         {
             foreach (var name in policyNames)
             {
-                limiter.AddPolicy(name, context => context.RequestServices.GetRequiredService<RateLimitPolicies>()[name].GetPartition(context));
+                limiter.AddPolicy<string>(name, _ => throw new InvalidOperationException(
+                    $"Rate-limit policy '{name}' is applied by the Edge's admission, not by ASP.NET Core's rate-limiting middleware."));
             }
-
-            limiter.OnRejected = async (context, _) =>
-            {
-                RecordRefusal(context.HttpContext);
-                await RateLimitHeaders.WriteRefusalAsync(context.HttpContext).ConfigureAwait(false);
-            };
         });
         return builder;
     }
 
-    /// <summary>The limiter, then the <c>RateLimit</c> headers on every response of a limited route.</summary>
-    public static WebApplication UseEdgeRateLimiting(this WebApplication app)
+    /// <summary>
+    /// Refuses a request its policy did not admit: 429 <c>RATE_LIMIT_EXCEEDED</c> (503 when Redis cannot be asked and the
+    /// policy fails closed) with <c>Retry-After</c>, the rate-limit headers and the envelope, and an audit event.
+    /// </summary>
+    public static Task RefuseAsync(HttpContext context, RateLimitDecision decision)
     {
-        app.UseRateLimiter();
-        app.Use((context, next) =>
-        {
-            if (context.Features.Get<RateLimitDecision>() is { } decision)
-            {
-                context.Response.OnStarting(static state =>
-                {
-                    var (response, admitted) = ((HttpResponse, RateLimitDecision))state;
-                    RateLimitHeaders.Apply(response, admitted);
-                    return Task.CompletedTask;
-                }, (context.Response, decision));
-            }
-
-            return next(context);
-        });
-        return app;
+        RecordRefusal(context, decision);
+        return RateLimitHeaders.WriteRefusalAsync(context, decision).AsTask();
     }
 
-    private static void RecordRefusal(HttpContext context)
+    private static void RecordRefusal(HttpContext context, RateLimitDecision decision)
     {
-        var decision = context.Features.Get<RateLimitDecision>();
         context.RequestServices.GetService<IAuditTrail>()?.Record(new AuditEvent(
             Guid.NewGuid(),
             context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(),
@@ -87,11 +71,11 @@ internal static class RateLimitingExtensions
             context.TraceIdentifier,
             context.Request.Path.Value,
             AuditOutcomes.Denied,
-            decision?.LimiterUnavailable == true ? "limiter_unavailable" : "limit_exceeded",
+            decision.LimiterUnavailable ? "limiter_unavailable" : "limit_exceeded",
             new Dictionary<string, string>
             {
-                ["policy"] = decision?.Policy ?? string.Empty,
-                ["limit"] = decision?.TightestLimit?.Name ?? string.Empty,
+                ["policy"] = decision.Policy,
+                ["limit"] = decision.TightestLimit?.Name ?? string.Empty,
             }));
     }
 }

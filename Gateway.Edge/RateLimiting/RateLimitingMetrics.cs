@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace AgentCore.Gateway.Edge.RateLimiting;
 
@@ -15,6 +16,7 @@ internal sealed class RateLimitingMetrics
     private readonly Histogram<double> quotaUtilization;
     private readonly Counter<long> storeFailures;
     private readonly Counter<long> fallbackDecisions;
+    private readonly ConditionalWeakTable<RateLimitPolicyOptions, PolicyTags> policyTags = [];
     private long activePartitions;
 
     public RateLimitingMetrics(IMeterFactory meterFactory)
@@ -40,16 +42,31 @@ internal sealed class RateLimitingMetrics
 
     public void PartitionDisposed() => Interlocked.Decrement(ref activePartitions);
 
+    /// <summary>The tags of a policy and of each of its limits, bound once so that recording builds none per request.</summary>
+    public PolicyTags TagsOf(string policy, RateLimitPolicyOptions options) => policyTags.GetValue(options, limits => new PolicyTags(
+        [new("policy", policy)],
+        [.. limits.Limits.Select(limit => new KeyValuePair<string, object?>[] { new("policy", policy), new("limit", limit.Name) })],
+        [new("policy", policy), new("mode", nameof(RedisFailureMode.FailOpen))],
+        [new("policy", policy), new("mode", nameof(RedisFailureMode.FailClosed))]));
+
+    public void Blocked(PolicyTags tags) => requestsBlocked.Add(1, tags.Policy);
+
+    /// <summary>A refusal that no configured policy made (the policy tag names what did).</summary>
     public void Blocked(string policy) => requestsBlocked.Add(1, new KeyValuePair<string, object?>("policy", policy));
 
-    public void Violated(string policy, string limit) =>
-        limitViolations.Add(1, new KeyValuePair<string, object?>("policy", policy), new KeyValuePair<string, object?>("limit", limit));
+    public void Violated(ReadOnlySpan<KeyValuePair<string, object?>> limitTags) => limitViolations.Add(1, limitTags);
 
-    public void Utilization(string policy, string limit, double share) =>
-        quotaUtilization.Record(share, new KeyValuePair<string, object?>("policy", policy), new KeyValuePair<string, object?>("limit", limit));
+    public void Utilization(ReadOnlySpan<KeyValuePair<string, object?>> limitTags, double share) => quotaUtilization.Record(share, limitTags);
 
     public void StoreFailed() => storeFailures.Add(1);
 
-    public void DecidedWithoutRedis(string policy, RedisFailureMode mode) =>
-        fallbackDecisions.Add(1, new KeyValuePair<string, object?>("policy", policy), new KeyValuePair<string, object?>("mode", mode.ToString()));
+    public void DecidedWithoutRedis(PolicyTags tags, RedisFailureMode mode) =>
+        fallbackDecisions.Add(1, mode == RedisFailureMode.FailOpen ? tags.FailOpen : tags.FailClosed);
+
+    /// <summary>One policy's metric tags: its own, each limit's (in the policy's order), and those of its failure modes.</summary>
+    internal sealed record PolicyTags(
+        KeyValuePair<string, object?>[] Policy,
+        KeyValuePair<string, object?>[][] Limits,
+        KeyValuePair<string, object?>[] FailOpen,
+        KeyValuePair<string, object?>[] FailClosed);
 }

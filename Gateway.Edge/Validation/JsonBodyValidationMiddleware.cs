@@ -16,19 +16,30 @@ internal sealed class JsonBodyValidationMiddleware(RequestDelegate next)
     public Task InvokeAsync(HttpContext context) =>
         HasBody(context.Request) && IsJsonRoute(context) ? ValidateAsync(context) : next(context);
 
-    private async Task ValidateAsync(HttpContext context)
+    private Task ValidateAsync(HttpContext context)
     {
         var request = context.Request;
         if (!IsJsonContentType(request.ContentType))
         {
-            await ErrorResponses.WriteAsync(
+            return ErrorResponses.WriteAsync(
                 context,
                 StatusCodes.Status415UnsupportedMediaType,
                 ErrorCodes.UnsupportedMediaType,
-                "The request body must be JSON (Content-Type: application/json).").ConfigureAwait(false);
-            return;
+                "The request body must be JSON (Content-Type: application/json).");
         }
 
+        // A proxied body is already in memory (RequestBodyBufferingMiddleware): it is read there, synchronously.
+        if (request.Body is MemoryStream memory && memory.TryGetBuffer(out var body))
+        {
+            return FindSyntaxError(body.AsSpan((int)memory.Position)) is { } error ? RefuseAsync(context, error) : next(context);
+        }
+
+        return ValidateStreamAsync(context);
+    }
+
+    private async Task ValidateStreamAsync(HttpContext context)
+    {
+        var request = context.Request;
         request.EnableBuffering();
         try
         {
@@ -36,18 +47,39 @@ internal sealed class JsonBodyValidationMiddleware(RequestDelegate next)
         }
         catch (JsonException exception)
         {
-            await ErrorResponses.WriteAsync(
-                context,
-                StatusCodes.Status400BadRequest,
-                ErrorCodes.InvalidRequest,
-                "The request body is not valid JSON.",
-                new Dictionary<string, object?> { ["line"] = exception.LineNumber, ["position"] = exception.BytePositionInLine }).ConfigureAwait(false);
+            await RefuseAsync(context, exception).ConfigureAwait(false);
             return;
         }
 
         request.Body.Position = 0;
         await next(context).ConfigureAwait(false);
     }
+
+    /// <summary>The error <see cref="JsonDocument"/> would raise for <paramref name="json"/>, found without building one; null when well-formed.</summary>
+    private static JsonException? FindSyntaxError(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return null;
+        }
+        catch (JsonException exception)
+        {
+            return exception;
+        }
+    }
+
+    private static Task RefuseAsync(HttpContext context, JsonException exception) =>
+        ErrorResponses.WriteAsync(
+            context,
+            StatusCodes.Status400BadRequest,
+            ErrorCodes.InvalidRequest,
+            "The request body is not valid JSON.",
+            new Dictionary<string, object?> { ["line"] = exception.LineNumber, ["position"] = exception.BytePositionInLine });
 
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);

@@ -31,6 +31,13 @@ internal static class ValidationExtensions
         return app;
     }
 
+    /// <summary>A proxied request's body, read once into memory and digested; after admission, before the checks that read it.</summary>
+    public static WebApplication UseRequestBodyBuffering(this WebApplication app)
+    {
+        app.UseMiddleware<RequestBodyBufferingMiddleware>();
+        return app;
+    }
+
     /// <summary>Content type and JSON checks; after routing, because they depend on the route.</summary>
     public static WebApplication UseJsonBodyValidation(this WebApplication app)
     {

@@ -1,5 +1,6 @@
 using AgentCore.Gateway.Authentication.AccessTokens;
 using AgentCore.Gateway.Authentication.Revocation;
+using AgentCore.Gateway.Realtime.Connections;
 
 namespace AgentCore.Gateway.Realtime.Authentication;
 
@@ -11,42 +12,71 @@ internal enum TokenEnd
 }
 
 /// <summary>
-/// Ends connections with their token: each open connection watches its token, which ends when it expires or when
-/// Identity revokes it (within the revocation list's delay, a few milliseconds over Redis pub/sub).
+/// Ends connections with their token: each open connection watches its token, which ends when it expires (checked on
+/// the shared <see cref="ConnectionClock"/>, so within its resolution) or when Identity revokes it (within the
+/// revocation list's delay, a few milliseconds over Redis pub/sub).
 /// </summary>
-internal sealed class ConnectionLifetimes(RevocationList revocations, TimeProvider time)
+internal sealed class ConnectionLifetimes(RevocationList revocations, ConnectionClock clock)
 {
     /// <summary>Starts watching <paramref name="identity"/>'s token; dispose the result when the connection ends.</summary>
-    public TokenWatch Watch(GatewayIdentity identity, Action<TokenEnd>? onEnd = null) => new(revocations, identity, time, onEnd);
+    public TokenWatch Watch(GatewayIdentity identity, Action<TokenEnd>? onEnd = null) => new(revocations, clock, identity, onEnd);
 }
 
-/// <summary>One connection's watch on its token: <see cref="Ended"/> is cancelled, and the callback called, once it ends.</summary>
-internal sealed class TokenWatch : IDisposable
+/// <summary>
+/// One connection's watch on its token: the callback is called, and <see cref="Ended"/> cancelled, once it ends. It
+/// holds no timer of its own, and creates the cancellation source only for a caller that asks for <see cref="Ended"/>.
+/// </summary>
+internal sealed class TokenWatch : IClockWatcher, IDisposable
 {
-    private readonly CancellationTokenSource ended = new();
+    private readonly ConnectionClock clock;
     private readonly IDisposable revocation;
-    private readonly ITimer expiry;
+    private readonly DateTimeOffset expiresAt;
     private readonly Action<TokenEnd>? onEnd;
+    private CancellationTokenSource? ended;
     private int reason = -1;
 
-    public TokenWatch(RevocationList revocations, GatewayIdentity identity, TimeProvider time, Action<TokenEnd>? onEnd)
+    public TokenWatch(RevocationList revocations, ConnectionClock clock, GatewayIdentity identity, Action<TokenEnd>? onEnd)
     {
+        this.clock = clock;
         this.onEnd = onEnd;
-        var untilExpiry = identity.Token!.ExpiresAt - time.GetUtcNow();
-        expiry = time.CreateTimer(_ => End(TokenEnd.Expired), null, untilExpiry > TimeSpan.Zero ? untilExpiry : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        expiresAt = identity.Token!.ExpiresAt;
+        clock.Add(this);
         revocation = revocations.Watch(identity, () => End(TokenEnd.Revoked));
     }
 
-    public CancellationToken Ended => ended.Token;
+    /// <summary>Cancelled once the token ends.</summary>
+    public CancellationToken Ended
+    {
+        get
+        {
+            var source = LazyInitializer.EnsureInitialized(ref ended);
+
+            // The token may have ended before anyone asked; End only cancels a source it saw.
+            if (Reason is not null)
+            {
+                Cancel(source);
+            }
+
+            return source.Token;
+        }
+    }
 
     /// <summary>Why the token ended; null while it is still good.</summary>
     public TokenEnd? Reason => Volatile.Read(ref reason) is var value and >= 0 ? (TokenEnd)value : null;
 
+    public void Tick(DateTimeOffset now)
+    {
+        if (now >= expiresAt)
+        {
+            End(TokenEnd.Expired);
+        }
+    }
+
     public void Dispose()
     {
+        clock.Remove(this);
         revocation.Dispose();
-        expiry.Dispose();
-        ended.Dispose();
+        Interlocked.Exchange(ref ended, null)?.Dispose();
     }
 
     private void End(TokenEnd why)
@@ -56,10 +86,19 @@ internal sealed class TokenWatch : IDisposable
             return;
         }
 
+        clock.Remove(this);
         onEnd?.Invoke(why);
+        if (Volatile.Read(ref ended) is { } source)
+        {
+            Cancel(source);
+        }
+    }
+
+    private static void Cancel(CancellationTokenSource source)
+    {
         try
         {
-            ended.Cancel();
+            source.Cancel();
         }
         catch (ObjectDisposedException)
         {

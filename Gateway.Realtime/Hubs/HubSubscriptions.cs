@@ -81,10 +81,13 @@ internal sealed partial class HubSubscriptions(
         var client = hub.Clients.Client(caller.ConnectionId);
         try
         {
-            await foreach (var streamEvent in subscription.Events.ReadAllAsync(subscription.CutOff).ConfigureAwait(false))
+            while (await subscription.WaitToReadAsync(subscription.CutOff).ConfigureAwait(false))
             {
-                await client.SendAsync("event", streamEvent.Id.ToString(), streamEvent.Event, subscription.CutOff).ConfigureAwait(false);
-                metrics.Sent(RealtimeTransports.SignalR);
+                while (subscription.TryRead(out var streamEvent))
+                {
+                    await client.SendAsync("event", streamEvent.Id.ToString(), streamEvent.Event, subscription.CutOff).ConfigureAwait(false);
+                    metrics.Sent(RealtimeTransports.SignalR);
+                }
             }
         }
         catch (OperationCanceledException) when (subscription.IsCutOff)

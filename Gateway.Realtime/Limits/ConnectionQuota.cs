@@ -43,18 +43,22 @@ internal sealed partial class ConnectionQuota(
 
     private readonly ConcurrentDictionary<ConnectionLease, byte> open = new();
 
+    /// <summary>This instance's prefix of lease members; with a counter it names each lease uniquely across instances.</summary>
+    private readonly string instance = Guid.NewGuid().ToString("N");
+    private long leases;
+
     /// <summary>A lease for one more connection of the caller, or the limit that refused it.</summary>
     public async Task<(ConnectionLease? Lease, QuotaRefusal Refusal)> TryAcquireAsync(string tenantId, string subject)
     {
         var settings = options.Value;
-        var lease = new ConnectionLease(this, SubjectKey(tenantId, subject), TenantKey(tenantId), Guid.NewGuid().ToString("N"));
+        var lease = new ConnectionLease(this, tenantId, subject, Interlocked.Increment(ref leases));
         try
         {
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var result = (int)await redis.GetDatabase().ScriptEvaluateAsync(
                 AdmitScript,
-                [lease.SubjectKey, lease.TenantKey],
-                [now, now + (long)settings.LeaseDuration.TotalMilliseconds, lease.Member, settings.MaxConnectionsPerSubject,
+                [SubjectKey(tenantId, subject), TenantKey(tenantId)],
+                [now, now + (long)settings.LeaseDuration.TotalMilliseconds, MemberOf(lease), settings.MaxConnectionsPerSubject,
                  settings.MaxConnectionsPerTenant, (long)settings.LeaseDuration.TotalMilliseconds]).ConfigureAwait(false);
             if (result != 0)
             {
@@ -70,22 +74,47 @@ internal sealed partial class ConnectionQuota(
         return (lease, QuotaRefusal.None);
     }
 
-    /// <summary>Moves every open lease of this instance forward by a lease duration.</summary>
+    /// <summary>
+    /// Moves every open lease of this instance forward by a lease duration, in one round trip whatever the number of
+    /// connections: one <c>ZADD XX</c> per sorted set with all of its members, and one <c>PEXPIRE</c> per set.
+    /// </summary>
     public async Task RenewAsync()
     {
-        var expiry = (time.GetUtcNow() + options.Value.LeaseDuration).ToUnixTimeMilliseconds();
-        var batch = redis.GetDatabase().CreateBatch();
-        var renewals = new List<Task>();
+        var duration = options.Value.LeaseDuration;
+        var expiry = (time.GetUtcNow() + duration).ToUnixTimeMilliseconds();
+        var members = new Dictionary<string, List<SortedSetEntry>>(StringComparer.Ordinal);
         foreach (var lease in open.Keys)
         {
-            renewals.Add(batch.SortedSetAddAsync(lease.SubjectKey, lease.Member, expiry, SortedSetWhen.Exists));
-            renewals.Add(batch.SortedSetAddAsync(lease.TenantKey, lease.Member, expiry, SortedSetWhen.Exists));
-            renewals.Add(batch.KeyExpireAsync(lease.SubjectKey, options.Value.LeaseDuration));
-            renewals.Add(batch.KeyExpireAsync(lease.TenantKey, options.Value.LeaseDuration));
+            var entry = new SortedSetEntry(MemberOf(lease), expiry);
+            Add(members, SubjectKey(lease.TenantId, lease.Subject), entry);
+            Add(members, TenantKey(lease.TenantId), entry);
+        }
+
+        if (members.Count == 0)
+        {
+            return;
+        }
+
+        var batch = redis.GetDatabase().CreateBatch();
+        var renewals = new List<Task>(members.Count * 2);
+        foreach (var (key, entries) in members)
+        {
+            renewals.Add(batch.SortedSetAddAsync(key, [.. entries], SortedSetWhen.Exists));
+            renewals.Add(batch.KeyExpireAsync(key, duration));
         }
 
         batch.Execute();
         await Task.WhenAll(renewals).ConfigureAwait(false);
+
+        static void Add(Dictionary<string, List<SortedSetEntry>> members, string key, SortedSetEntry entry)
+        {
+            if (!members.TryGetValue(key, out var entries))
+            {
+                members[key] = entries = [];
+            }
+
+            entries.Add(entry);
+        }
     }
 
     internal async ValueTask ReleaseAsync(ConnectionLease lease)
@@ -98,9 +127,10 @@ internal sealed partial class ConnectionQuota(
         try
         {
             var database = redis.GetDatabase();
+            var member = MemberOf(lease);
             await Task.WhenAll(
-                database.SortedSetRemoveAsync(lease.SubjectKey, lease.Member),
-                database.SortedSetRemoveAsync(lease.TenantKey, lease.Member)).ConfigureAwait(false);
+                database.SortedSetRemoveAsync(SubjectKey(lease.TenantId, lease.Subject), member),
+                database.SortedSetRemoveAsync(TenantKey(lease.TenantId), member)).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -108,6 +138,10 @@ internal sealed partial class ConnectionQuota(
             LogQuotaUnavailable(logger, exception);
         }
     }
+
+    /// <summary>The lease's member in both sorted sets, made when needed rather than held by every open connection.</summary>
+    private string MemberOf(ConnectionLease lease) =>
+        string.Create(CultureInfo.InvariantCulture, $"{instance}:{lease.Number}");
 
     /// <summary>Both keys carry the tenant as their hash tag, so the script's keys share a Redis Cluster slot.</summary>
     private static string TenantKey(string tenantId) =>
@@ -120,14 +154,18 @@ internal sealed partial class ConnectionQuota(
     private static partial void LogQuotaUnavailable(ILogger logger, Exception exception);
 }
 
-/// <summary>One admitted connection's place in the quota; dispose it when the connection ends.</summary>
-internal sealed class ConnectionLease(ConnectionQuota quota, string subjectKey, string tenantKey, string member) : IAsyncDisposable
+/// <summary>
+/// One admitted connection's place in the quota; dispose it when the connection ends. It refers to the caller's own
+/// tenant and subject strings (held by its identity anyway) and a number, so an open connection holds no key of its own.
+/// </summary>
+internal sealed class ConnectionLease(ConnectionQuota quota, string tenantId, string subject, long number) : IAsyncDisposable
 {
-    public string SubjectKey { get; } = subjectKey;
+    public string TenantId { get; } = tenantId;
 
-    public string TenantKey { get; } = tenantKey;
+    public string Subject { get; } = subject;
 
-    public string Member { get; } = member;
+    /// <summary>This lease's number among the instance's leases.</summary>
+    public long Number { get; } = number;
 
     public ValueTask DisposeAsync() => quota.ReleaseAsync(this);
 }

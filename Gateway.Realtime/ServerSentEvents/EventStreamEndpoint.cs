@@ -1,9 +1,10 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Realtime.Authentication;
+using AgentCore.Gateway.Realtime.Connections;
 using AgentCore.Gateway.Realtime.Limits;
 using AgentCore.Gateway.Realtime.Streaming;
 using AgentCore.Gateway.Realtime.Telemetry;
@@ -27,6 +28,7 @@ internal sealed partial class EventStreamEndpoint(
     EventReplay replay,
     RealtimeAdmission admission,
     ConnectionLifetimes lifetimes,
+    ConnectionClock clock,
     ConnectionAudit audit,
     RealtimeMetrics metrics,
     IOptions<ServerSentEventsOptions> options,
@@ -112,8 +114,8 @@ internal sealed partial class EventStreamEndpoint(
         metrics.Connected(RealtimeTransports.ServerSentEvents);
         var started = time.GetTimestamp();
         var reason = "client_gone";
-        var ticks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        using var heartbeat = time.CreateTimer(_ => ticks.Writer.TryWrite(true), null, settings.HeartbeatInterval, settings.HeartbeatInterval);
+        var heartbeat = new StreamHeartbeat(subscription, settings.HeartbeatInterval, time.GetUtcNow());
+        clock.Add(heartbeat);
         try
         {
             var retry = ((long)settings.RetryInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
@@ -136,7 +138,7 @@ internal sealed partial class EventStreamEndpoint(
                 }
             }
 
-            await StreamLiveAsync(response, subscription, lastSent, ticks.Reader, stop.Token).ConfigureAwait(false);
+            await StreamLiveAsync(response, subscription, lastSent, heartbeat, stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -153,49 +155,49 @@ internal sealed partial class EventStreamEndpoint(
         }
         finally
         {
+            clock.Remove(heartbeat);
             metrics.Disconnected(RealtimeTransports.ServerSentEvents, time.GetElapsedTime(started), reason);
         }
 
         LogStreamEnded(logger, subscription.AgentId, reason);
     }
 
-    private async Task StreamLiveAsync(HttpResponse response, EventSubscription subscription, StreamEventId lastSent, ChannelReader<bool> ticks, CancellationToken stop)
+    /// <summary>
+    /// Writes live events and heartbeats until the stream ends. Whatever is waiting goes out in one flush: a burst costs
+    /// one write to the connection, not one per event.
+    /// </summary>
+    private async Task StreamLiveAsync(HttpResponse response, EventSubscription subscription, StreamEventId lastSent, StreamHeartbeat heartbeat, CancellationToken stop)
     {
-        Task<bool>? eventsReady = null;
-        Task<bool>? tickReady = null;
+        var writer = response.BodyWriter;
         while (true)
         {
-            while (subscription.Events.TryRead(out var live))
+            var written = 0;
+            while (subscription.TryRead(out var live))
             {
                 // Anything up to the last replayed id was already sent by the replay.
                 if (live.Id > lastSent)
                 {
                     lastSent = live.Id;
-                    await WriteEventAsync(response, live, stop).ConfigureAwait(false);
+                    writer.Write(live.ServerSentEvent.Span);
+                    written++;
                 }
             }
 
-            if (ticks.TryRead(out _))
+            if (heartbeat.TakeDue())
             {
-                await WriteAsync(response, HeartbeatComment, stop).ConfigureAwait(false);
+                writer.Write(HeartbeatComment);
             }
 
-            eventsReady ??= subscription.Events.WaitToReadAsync(stop).AsTask();
-            tickReady ??= ticks.WaitToReadAsync(stop).AsTask();
-            var ready = await Task.WhenAny(eventsReady, tickReady).ConfigureAwait(false);
-            if (!await ready.ConfigureAwait(false))
+            await writer.FlushAsync(stop).ConfigureAwait(false);
+            if (written > 0)
+            {
+                metrics.Sent(RealtimeTransports.ServerSentEvents, written);
+            }
+
+            if (!await subscription.WaitToReadAsync(stop).ConfigureAwait(false))
             {
                 stop.ThrowIfCancellationRequested();
                 return;
-            }
-
-            if (ready == eventsReady)
-            {
-                eventsReady = null;
-            }
-            else
-            {
-                tickReady = null;
             }
         }
     }
@@ -233,6 +235,27 @@ internal sealed partial class EventStreamEndpoint(
 
     private static byte[] GapEvent(StreamEventId lastSeen, ReplayPosition position) =>
         Encoding.UTF8.GetBytes($"event: gap\ndata: {JsonSerializer.Serialize(ReplayGaps.Describe(lastSeen, position))}\n\n");
+
+    /// <summary>When a stream's heartbeat is due, on the shared clock: it marks it due and wakes the stream's writer.</summary>
+    private sealed class StreamHeartbeat(EventSubscription subscription, TimeSpan interval, DateTimeOffset start) : IClockWatcher
+    {
+        private long nextTicks = (start + interval).UtcTicks;
+        private int due;
+
+        public void Tick(DateTimeOffset now)
+        {
+            if (now.UtcTicks < Interlocked.Read(ref nextTicks))
+            {
+                return;
+            }
+
+            Interlocked.Exchange(ref nextTicks, now.UtcTicks + interval.Ticks);
+            Volatile.Write(ref due, 1);
+            subscription.Wake();
+        }
+
+        public bool TakeDue() => Interlocked.Exchange(ref due, 0) == 1;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event stream (agent {AgentId}) ended: {Reason}")]
     private static partial void LogStreamEnded(ILogger logger, string? agentId, string reason);

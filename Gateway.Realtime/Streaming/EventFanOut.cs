@@ -3,12 +3,15 @@ using System.Collections.Concurrent;
 namespace AgentCore.Gateway.Realtime.Streaming;
 
 /// <summary>
-/// This instance's connections, indexed by tenant, so that an event is only ever matched against subscriptions of the
-/// tenant it belongs to.
+/// This instance's subscriptions, indexed by tenant and agent, so that an event is only ever matched against
+/// subscriptions of the tenant it belongs to, and only against those of its agent (or of every agent of the tenant).
+/// Each index entry is an array replaced on change: publishing, which happens for every event, reads it without a lock
+/// or an allocation; subscribing and leaving, once per connection, copy it.
 /// </summary>
 internal sealed class EventFanOut
 {
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<EventSubscription, byte>> byTenant = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Tenant, string? Agent), EventSubscription[]> index = new();
+    private readonly Lock changes = new();
     private int count;
 
     /// <summary>Subscriptions currently registered on this instance.</summary>
@@ -16,29 +19,61 @@ internal sealed class EventFanOut
 
     public void Add(EventSubscription subscription)
     {
-        if (byTenant.GetOrAdd(subscription.TenantId, static _ => new()).TryAdd(subscription, 0))
+        var key = (subscription.TenantId, subscription.AgentId);
+        lock (changes)
         {
-            Interlocked.Increment(ref count);
+            var current = index.GetValueOrDefault(key, []);
+            if (Array.IndexOf(current, subscription) >= 0)
+            {
+                return;
+            }
+
+            index[key] = [.. current, subscription];
+            count++;
         }
     }
 
     public void Remove(EventSubscription subscription)
     {
-        if (byTenant.TryGetValue(subscription.TenantId, out var subscriptions) && subscriptions.TryRemove(subscription, out _))
+        var key = (subscription.TenantId, subscription.AgentId);
+        lock (changes)
         {
-            Interlocked.Decrement(ref count);
+            var current = index.GetValueOrDefault(key, []);
+            var position = Array.IndexOf(current, subscription);
+            if (position < 0)
+            {
+                return;
+            }
+
+            if (current.Length == 1)
+            {
+                index.TryRemove(key, out _);
+            }
+            else
+            {
+                index[key] = [.. current.AsSpan(0, position), .. current.AsSpan(position + 1)];
+            }
+
+            count--;
         }
     }
 
     /// <summary>Queues the event for every matching subscription; a subscription whose queue overflows is removed.</summary>
     public void Publish(StreamEvent streamEvent)
     {
-        if (!byTenant.TryGetValue(streamEvent.Event.TenantId, out var subscriptions))
+        var tenant = streamEvent.Event.TenantId;
+        Offer(streamEvent, index.GetValueOrDefault((tenant, streamEvent.Event.AgentId)));
+        Offer(streamEvent, index.GetValueOrDefault((tenant, null)));
+    }
+
+    private void Offer(StreamEvent streamEvent, EventSubscription[]? subscriptions)
+    {
+        if (subscriptions is null)
         {
             return;
         }
 
-        foreach (var subscription in subscriptions.Keys)
+        foreach (var subscription in subscriptions)
         {
             if (subscription.Accepts(streamEvent) && !subscription.Offer(streamEvent))
             {

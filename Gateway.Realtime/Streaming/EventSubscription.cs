@@ -1,33 +1,42 @@
 using System.Collections.Immutable;
-using System.Threading.Channels;
 
 namespace AgentCore.Gateway.Realtime.Streaming;
 
 /// <summary>
 /// What one connection wants from the event bus (its tenant, optionally one agent, and event types) and the bounded
 /// queue of events waiting to be sent to it. When the queue is full the connection is a slow consumer: the subscription
-/// stops accepting events and <see cref="CutOff"/> fires, so memory per connection stays bounded.
+/// stops accepting events for good, so memory per connection stays bounded.
 /// </summary>
+/// <remarks>
+/// An idle subscription holds no queue storage and no pending wait. A consumer either is told (<c>onQueued</c>, called
+/// on the fan-out's thread after each event is queued, and after a cut-off) and drains with <see cref="TryRead"/>, or
+/// waits with <see cref="WaitToReadAsync"/>.
+/// </remarks>
 internal sealed class EventSubscription : IDisposable
 {
-    private readonly Channel<StreamEvent> queue;
-    private readonly CancellationTokenSource cutOff = new();
+    private readonly Lock gate = new();
+    private readonly int capacity;
+    private readonly Action? onQueued;
+    private Queue<StreamEvent>? queue;
+    private TaskCompletionSource<bool>? waiter;
+    private CancellationTokenSource? cutOffSource;
     private ImmutableHashSet<string>? eventTypes;
+    private bool cutOff;
+    private bool completed;
+    private bool woken;
 
     /// <param name="tenantId">The caller's tenant: only its events are ever delivered.</param>
     /// <param name="agentId">The one agent to deliver events of; null for every agent of the tenant.</param>
     /// <param name="eventTypes">The types to deliver; null for every type.</param>
     /// <param name="capacity">How many events may wait before the connection counts as a slow consumer.</param>
-    public EventSubscription(string tenantId, string? agentId, IEnumerable<string>? eventTypes, int capacity)
+    /// <param name="onQueued">Called after an event was queued or the subscription was cut off; null to use <see cref="WaitToReadAsync"/>.</param>
+    public EventSubscription(string tenantId, string? agentId, IEnumerable<string>? eventTypes, int capacity, Action? onQueued = null)
     {
         TenantId = tenantId;
         AgentId = agentId;
         this.eventTypes = eventTypes?.ToImmutableHashSet(StringComparer.Ordinal);
-        queue = Channel.CreateBounded<StreamEvent>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        this.capacity = capacity;
+        this.onQueued = onQueued;
     }
 
     public string TenantId { get; }
@@ -37,12 +46,34 @@ internal sealed class EventSubscription : IDisposable
     /// <summary>The subscribed event types; null means every type.</summary>
     public IReadOnlySet<string>? EventTypes => eventTypes;
 
-    public ChannelReader<StreamEvent> Events => queue.Reader;
-
     /// <summary>Cancelled when the queue overflowed and the connection must be closed as a slow consumer.</summary>
-    public CancellationToken CutOff => cutOff.Token;
+    public CancellationToken CutOff
+    {
+        get
+        {
+            var source = LazyInitializer.EnsureInitialized(ref cutOffSource);
+            if (IsCutOff)
+            {
+                Cancel(source);
+            }
 
-    public bool IsCutOff => cutOff.IsCancellationRequested;
+            return source.Token;
+        }
+    }
+
+    public bool IsCutOff => Volatile.Read(ref cutOff);
+
+    /// <summary>True while an event is waiting to be read.</summary>
+    public bool HasQueued
+    {
+        get
+        {
+            lock (gate)
+            {
+                return queue is { Count: > 0 };
+            }
+        }
+    }
 
     public bool Accepts(StreamEvent streamEvent) =>
         string.Equals(streamEvent.Event.TenantId, TenantId, StringComparison.Ordinal)
@@ -52,27 +83,105 @@ internal sealed class EventSubscription : IDisposable
     /// <summary>Queues the event; false when the queue is full, which cuts the subscription off for good.</summary>
     public bool Offer(StreamEvent streamEvent)
     {
-        if (IsCutOff)
+        TaskCompletionSource<bool>? release;
+        lock (gate)
         {
-            return false;
+            if (cutOff || completed)
+            {
+                return false;
+            }
+
+            queue ??= new Queue<StreamEvent>();
+            if (queue.Count >= capacity)
+            {
+                Volatile.Write(ref cutOff, true);
+                completed = true;
+                queue.Clear();
+            }
+            else
+            {
+                queue.Enqueue(streamEvent);
+            }
+
+            release = waiter;
+            waiter = null;
         }
 
-        if (queue.Writer.TryWrite(streamEvent))
+        if (IsCutOff && Volatile.Read(ref cutOffSource) is { } source)
         {
-            return true;
+            Cancel(source);
         }
 
-        try
+        release?.TrySetResult(!IsCutOff);
+        onQueued?.Invoke();
+        return !IsCutOff;
+    }
+
+    /// <summary>Takes the oldest waiting event.</summary>
+    public bool TryRead(out StreamEvent streamEvent)
+    {
+        lock (gate)
         {
-            cutOff.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The connection ended while the bus was offering it this event: nothing is left to cut off.
+            if (queue is { Count: > 0 } waiting)
+            {
+                streamEvent = waiting.Dequeue();
+                if (waiting.Count == 0)
+                {
+                    // An idle connection keeps no queue storage.
+                    queue = null;
+                }
+
+                return true;
+            }
         }
 
-        queue.Writer.TryComplete();
+        streamEvent = null!;
         return false;
+    }
+
+    /// <summary>True once an event is waiting; false when the subscription was cut off or disposed.</summary>
+    public Task<bool> WaitToReadAsync(CancellationToken cancellationToken)
+    {
+        TaskCompletionSource<bool> wait;
+        lock (gate)
+        {
+            if (queue is { Count: > 0 } || woken)
+            {
+                woken = false;
+                return Task.FromResult(true);
+            }
+
+            if (completed)
+            {
+                return Task.FromResult(false);
+            }
+
+            wait = waiter ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        return wait.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Wakes the consumer's <see cref="WaitToReadAsync"/> without an event, for a consumer with something else to do (a
+    /// heartbeat); when it is not waiting, its next wait returns at once.
+    /// </summary>
+    public void Wake()
+    {
+        TaskCompletionSource<bool>? release;
+        lock (gate)
+        {
+            if (waiter is null)
+            {
+                woken = true;
+                return;
+            }
+
+            release = waiter;
+            waiter = null;
+        }
+
+        release.TrySetResult(!completed);
     }
 
     /// <summary>Adds event types and returns the whole subscribed set.</summary>
@@ -92,7 +201,28 @@ internal sealed class EventSubscription : IDisposable
     /// <summary>Ends the queue once the connection is gone; remove the subscription from the fan-out first.</summary>
     public void Dispose()
     {
-        queue.Writer.TryComplete();
-        cutOff.Dispose();
+        TaskCompletionSource<bool>? release;
+        lock (gate)
+        {
+            completed = true;
+            queue = null;
+            release = waiter;
+            waiter = null;
+        }
+
+        release?.TrySetResult(false);
+        Interlocked.Exchange(ref cutOffSource, null)?.Dispose();
+    }
+
+    private static void Cancel(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended while the bus was offering it this event: nothing is left to cut off.
+        }
     }
 }

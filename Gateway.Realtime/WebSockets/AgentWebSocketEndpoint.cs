@@ -1,10 +1,12 @@
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Realtime.Authentication;
+using AgentCore.Gateway.Realtime.Connections;
 using AgentCore.Gateway.Realtime.Limits;
 using AgentCore.Gateway.Realtime.Streaming;
 using AgentCore.Gateway.Realtime.Telemetry;
 using AgentCore.Gateway.ServiceDefaults.Errors;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace AgentCore.Gateway.Realtime.WebSockets;
 
@@ -19,6 +21,7 @@ internal sealed partial class AgentWebSocketEndpoint(
     RealtimeAdmission admission,
     ConnectionLifetimes lifetimes,
     WebSocketConnectionLimit limit,
+    ConnectionClock clock,
     ConnectionAudit audit,
     RealtimeMetrics metrics,
     IOptions<AgentWebSocketOptions> options,
@@ -68,20 +71,23 @@ internal sealed partial class AgentWebSocketEndpoint(
 
     private async Task RunAsync(HttpContext context, string agentId, string tenantId, AgentWebSocketOptions settings)
     {
-        var subscription = new EventSubscription(tenantId, agentId, eventTypes: [], settings.SendQueueCapacity);
-        using var token = lifetimes.Watch(context.User.AccessToken());
-        using var session = new WebSocketSession(subscription, replay, token, settings, time, metrics, logger);
-        fanOut.Add(subscription);
+        using var session = new WebSocketSession(tenantId, agentId, replay, settings, time, clock, metrics, logger);
+        using var token = lifetimes.Watch(context.User.AccessToken(), ended => session.Finish(ended == TokenEnd.Revoked ? RealtimeCloseStatus.TokenRevoked : RealtimeCloseStatus.TokenExpired));
+        using var stopping = lifetime.ApplicationStopping.Register(static state => ((WebSocketSession)state!).Finish(RealtimeCloseStatus.ServerStopping), session);
+        fanOut.Add(session.Subscription);
         var started = time.GetTimestamp();
         var reason = RealtimeCloseStatus.ClientGone;
         try
         {
+            // The request stays alive as long as the connection: its token's text (a kilobyte or two) is no longer needed
+            // once validated (the validated facts live on in the caller's identity), so the connection does not keep it.
+            context.Request.Headers.Remove(HeaderNames.Authorization);
             using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
             audit.Connected(context, RealtimeTransports.WebSocket, agentId);
             metrics.Connected(RealtimeTransports.WebSocket);
             try
             {
-                reason = await session.RunAsync(socket, lifetime.ApplicationStopping, context.RequestAborted).ConfigureAwait(false);
+                reason = await session.RunAsync(socket).ConfigureAwait(false);
             }
             finally
             {
@@ -90,8 +96,7 @@ internal sealed partial class AgentWebSocketEndpoint(
         }
         finally
         {
-            fanOut.Remove(subscription);
-            subscription.Dispose();
+            fanOut.Remove(session.Subscription);
         }
 
         LogClosed(logger, agentId, reason.Reason);

@@ -1,7 +1,8 @@
+using System.Buffers;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Realtime.Authentication;
+using AgentCore.Gateway.Realtime.Connections;
 using AgentCore.Gateway.Realtime.Streaming;
 using AgentCore.Gateway.Realtime.Telemetry;
 using AgentCore.Gateway.ServiceDefaults.Input;
@@ -9,118 +10,222 @@ using AgentCore.Gateway.ServiceDefaults.Input;
 namespace AgentCore.Gateway.Realtime.WebSockets;
 
 /// <summary>
-/// One accepted WebSocket: a receive loop for client requests, a send loop for events, heartbeats, and the watch on
-/// the token. Whatever ends the session first (client close, oversized message, missed heartbeats, the token's expiry
-/// or revocation, overflow of the send queue, shutdown) decides the close status. Sends are serialized by one lock.
+/// One accepted WebSocket: a receive loop for client requests, events and heartbeats sent as they come, and the watch
+/// on the token. Whatever ends the session first (client close, oversized message, missed heartbeats, the token's
+/// expiry or revocation, overflow of the send queue, shutdown) decides the close status.
 /// </summary>
-internal sealed partial class WebSocketSession : IDisposable
+/// <remarks>
+/// An idle session costs as little as it can: the receive loop waits with a zero-byte read and rents its buffer only
+/// while a message arrives; heartbeats and silence are checked on the shared <see cref="ConnectionClock"/>; and no send
+/// loop waits for events. When an event is queued or a heartbeat falls due, a send pump starts, drains what is waiting
+/// and ends. Sends (the pump's, the replies to requests and the close) are serialized by one lock; events (the pump's
+/// and a resume's replay) also pass the delivery gate, which keeps them once and in stream order.
+/// </remarks>
+internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
 {
-    private readonly EventSubscription subscription;
-    private readonly EventReplay replay;
     private readonly AgentWebSocketOptions options;
     private readonly TimeProvider time;
+    private readonly ConnectionClock clock;
     private readonly RealtimeMetrics metrics;
     private readonly ILogger logger;
     private readonly SemaphoreSlim sendLock = new(1, 1);
     private readonly TaskCompletionSource<RealtimeCloseStatus> finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Channel<DateTimeOffset> heartbeatTicks = Channel.CreateBounded<DateTimeOffset>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private readonly ITimer heartbeatTimer;
-    private readonly CancellationTokenRegistration tokenEnded;
+    private readonly EventSubscription subscription;
+    private readonly EventReplay replay;
+    private WebSocket? socket;
     private long lastClientActivityTicks;
+    private long nextHeartbeatTicks;
+    private int heartbeatDue;
+    private int pumping;
 
-    /// <summary>Starts the heartbeat clock and watches the token; call before accepting, so that they run from the handshake on.</summary>
+    /// <summary>
+    /// Creates the session's subscription (the caller adds it to the fan-out) and starts the heartbeat clock; create it
+    /// before accepting, so that the clock runs from the handshake on.
+    /// </summary>
     public WebSocketSession(
-        EventSubscription subscription,
+        string tenantId,
+        string agentId,
         EventReplay replay,
-        TokenWatch token,
         AgentWebSocketOptions options,
         TimeProvider time,
+        ConnectionClock clock,
         RealtimeMetrics metrics,
         ILogger logger)
     {
-        this.subscription = subscription;
         this.replay = replay;
         this.options = options;
         this.time = time;
+        this.clock = clock;
         this.metrics = metrics;
         this.logger = logger;
-        lastClientActivityTicks = time.GetUtcNow().UtcTicks;
-        heartbeatTimer = time.CreateTimer(_ => heartbeatTicks.Writer.TryWrite(time.GetUtcNow()), null, options.HeartbeatInterval, options.HeartbeatInterval);
-        tokenEnded = token.Ended.Register(() => Finish(token.Reason == TokenEnd.Revoked ? RealtimeCloseStatus.TokenRevoked : RealtimeCloseStatus.TokenExpired));
-        subscription.CutOff.Register(() => Finish(RealtimeCloseStatus.SlowConsumer));
+        subscription = new EventSubscription(tenantId, agentId, eventTypes: [], options.SendQueueCapacity, onQueued: EventQueued);
+        var now = time.GetUtcNow().UtcTicks;
+        lastClientActivityTicks = now;
+        nextHeartbeatTicks = now + options.HeartbeatInterval.Ticks;
+        clock.Add(this);
     }
 
+    public EventSubscription Subscription => subscription;
+
+    /// <summary>Ends the session with <paramref name="reason"/> (the token ended, the server stops); the first reason wins.</summary>
+    public void Finish(RealtimeCloseStatus reason) => finished.TrySetResult(reason);
+
     /// <summary>Runs the session until it ends, closes the socket, and returns why it ended.</summary>
-    public async Task<RealtimeCloseStatus> RunAsync(WebSocket socket, CancellationToken stopping, CancellationToken aborted)
+    public async Task<RealtimeCloseStatus> RunAsync(WebSocket webSocket)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        using var stoppingRegistration = stopping.Register(() => Finish(RealtimeCloseStatus.ServerStopping));
-        var receiving = ReceiveAsync(socket);
-        var sending = SendEventsAsync(socket, stop.Token);
-        var heartbeats = SendHeartbeatsAsync(socket, stop.Token);
+        Volatile.Write(ref socket, webSocket);
+        var receiving = ReceiveAsync(webSocket);
 
-        RealtimeCloseStatus reason;
-        try
-        {
-            reason = await finished.Task.WaitAsync(aborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            reason = RealtimeCloseStatus.ClientGone;
-        }
-
-        await stop.CancelAsync().ConfigureAwait(false);
+        // Events queued between the subscription and the accept wait for the socket.
+        StartPump();
+        var reason = await finished.Task.ConfigureAwait(false);
+        clock.Remove(this);
         if (reason != RealtimeCloseStatus.ClientGone)
         {
-            await CloseAsync(socket, reason, receiving).ConfigureAwait(false);
+            await CloseAsync(webSocket, reason, receiving).ConfigureAwait(false);
         }
 
-        socket.Abort();
-        await Task.WhenAll(receiving, sending, heartbeats).ConfigureAwait(false);
+        webSocket.Abort();
+        await receiving.ConfigureAwait(false);
         return reason;
+    }
+
+    /// <summary>
+    /// When a heartbeat is due: closes a client that has been silent for the heartbeat timeout, or sends the heartbeat.
+    /// A client need only speak when prompted, so its silence counts at heartbeats only.
+    /// </summary>
+    public void Tick(DateTimeOffset now)
+    {
+        var ticks = now.UtcTicks;
+        if (ticks < Interlocked.Read(ref nextHeartbeatTicks))
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref nextHeartbeatTicks, ticks + options.HeartbeatInterval.Ticks);
+        if (ticks - Interlocked.Read(ref lastClientActivityTicks) >= options.HeartbeatTimeout.Ticks)
+        {
+            Finish(RealtimeCloseStatus.HeartbeatTimeout);
+            return;
+        }
+
+        Volatile.Write(ref heartbeatDue, 1);
+        StartPump();
     }
 
     public void Dispose()
     {
-        heartbeatTimer.Dispose();
-        tokenEnded.Dispose();
+        clock.Remove(this);
+        subscription.Dispose();
         sendLock.Dispose();
         deliveryGate.Dispose();
     }
 
-    private void Finish(RealtimeCloseStatus reason) => finished.TrySetResult(reason);
-
-    private async Task ReceiveAsync(WebSocket socket)
+    /// <summary>
+    /// The fan-out queued an event, or cut the subscription off: a pump stuck on a client that reads nothing would never
+    /// see the cut-off, so it ends the session here.
+    /// </summary>
+    private void EventQueued()
     {
-        var buffer = new byte[options.MaxMessageBytes];
+        if (subscription.IsCutOff)
+        {
+            Finish(RealtimeCloseStatus.SlowConsumer);
+            return;
+        }
+
+        StartPump();
+    }
+
+    private void StartPump()
+    {
+        if (Volatile.Read(ref socket) is not null && Interlocked.Exchange(ref pumping, 1) == 0)
+        {
+            _ = PumpAsync();
+        }
+    }
+
+    /// <summary>Sends what is waiting (a due heartbeat, queued events) and ends; started again by the next arrival.</summary>
+    private async Task PumpAsync()
+    {
+        var webSocket = Volatile.Read(ref socket)!;
+        while (true)
+        {
+            if (subscription.IsCutOff)
+            {
+                Finish(RealtimeCloseStatus.SlowConsumer);
+                return;
+            }
+
+            if (Interlocked.Exchange(ref heartbeatDue, 0) == 1)
+            {
+                var heartbeat = new WebSocketMessage(WebSocketMessages.Heartbeat, time.GetUtcNow(), new { }, Guid.NewGuid().ToString());
+                if (!await SendAsync(webSocket, WebSocketMessages.Encode(heartbeat)).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+
+            if (!await SendQueuedEventsAsync(webSocket).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            // Whatever arrives after this point starts the pump again, unless this pump goes on to take it. (A full fence:
+            // the check below must not be read before the pump says it stopped.)
+            Interlocked.Exchange(ref pumping, 0);
+            if (!HasWork() || Interlocked.Exchange(ref pumping, 1) == 1)
+            {
+                return;
+            }
+        }
+    }
+
+    private bool HasWork() => subscription.IsCutOff || Volatile.Read(ref heartbeatDue) == 1 || subscription.HasQueued;
+
+    private async Task ReceiveAsync(WebSocket webSocket)
+    {
         try
         {
             while (true)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult received;
-                do
+                // Wait for the next message without holding a buffer: an idle connection keeps none.
+                var next = await webSocket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+                if (next.MessageType == WebSocketMessageType.Close)
                 {
-                    if (length == buffer.Length)
-                    {
-                        Finish(RealtimeCloseStatus.MessageTooBig);
-                        return;
-                    }
-
-                    received = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
-                    if (received.MessageType == WebSocketMessageType.Close)
-                    {
-                        Finish(RealtimeCloseStatus.ClientClosed);
-                        return;
-                    }
-
-                    length += received.Count;
+                    Finish(RealtimeCloseStatus.ClientClosed);
+                    return;
                 }
-                while (!received.EndOfMessage);
 
-                Interlocked.Exchange(ref lastClientActivityTicks, time.GetUtcNow().UtcTicks);
-                await HandleOrReportAsync(socket, buffer.AsMemory(0, length), received.MessageType).ConfigureAwait(false);
+                var buffer = ArrayPool<byte>.Shared.Rent(options.MaxMessageBytes);
+                try
+                {
+                    var received = next.EndOfMessage ? next : default(ValueWebSocketReceiveResult?);
+                    var length = 0;
+                    while (received is not { EndOfMessage: true })
+                    {
+                        if (length == options.MaxMessageBytes)
+                        {
+                            Finish(RealtimeCloseStatus.MessageTooBig);
+                            return;
+                        }
+
+                        received = await webSocket.ReceiveAsync(buffer.AsMemory(length, options.MaxMessageBytes - length), CancellationToken.None).ConfigureAwait(false);
+                        if (received.Value.MessageType == WebSocketMessageType.Close)
+                        {
+                            Finish(RealtimeCloseStatus.ClientClosed);
+                            return;
+                        }
+
+                        length += received.Value.Count;
+                    }
+
+                    Interlocked.Exchange(ref lastClientActivityTicks, time.GetUtcNow().UtcTicks);
+                    await HandleOrReportAsync(webSocket, buffer.AsMemory(0, length), next.MessageType).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
@@ -136,36 +241,36 @@ internal sealed partial class WebSocketSession : IDisposable
     /// foresaw is answered with an <c>error</c> and logged, instead of ending the receive loop (which would leave the
     /// client's later messages, and its close frame, unanswered).
     /// </summary>
-    private async Task HandleOrReportAsync(WebSocket socket, ReadOnlyMemory<byte> message, WebSocketMessageType messageType)
+    private async Task HandleOrReportAsync(WebSocket webSocket, ReadOnlyMemory<byte> message, WebSocketMessageType messageType)
     {
         try
         {
-            await HandleAsync(socket, message, messageType).ConfigureAwait(false);
+            await HandleAsync(webSocket, message, messageType).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not (WebSocketException or OperationCanceledException or ObjectDisposedException))
         {
             LogMessageFailed(logger, exception);
-            await SendAsync(socket, Error(null, ErrorCodes.InternalError, "The message could not be processed.")).ConfigureAwait(false);
+            await SendAsync(webSocket, Error(null, ErrorCodes.InternalError, "The message could not be processed.")).ConfigureAwait(false);
         }
     }
 
-    private async Task HandleAsync(WebSocket socket, ReadOnlyMemory<byte> message, WebSocketMessageType messageType)
+    private async Task HandleAsync(WebSocket webSocket, ReadOnlyMemory<byte> message, WebSocketMessageType messageType)
     {
         if (messageType != WebSocketMessageType.Text)
         {
-            await SendAsync(socket, Error(null, ErrorCodes.InvalidRequest, "Messages must be JSON text.")).ConfigureAwait(false);
+            await SendAsync(webSocket, Error(null, ErrorCodes.InvalidRequest, "Messages must be JSON text.")).ConfigureAwait(false);
             return;
         }
 
         if (JsonInput.FindTextProblem(message.Span) is { } problem)
         {
-            await SendAsync(socket, Error(null, ErrorCodes.InvalidRequest, problem.Describe())).ConfigureAwait(false);
+            await SendAsync(webSocket, Error(null, ErrorCodes.InvalidRequest, problem.Describe())).ConfigureAwait(false);
             return;
         }
 
         if (!WebSocketMessages.TryParse(message.Span, out var request, out var requestId, out var error))
         {
-            await SendAsync(socket, Error(requestId, ErrorCodes.InvalidRequest, error)).ConfigureAwait(false);
+            await SendAsync(webSocket, Error(requestId, ErrorCodes.InvalidRequest, error)).ConfigureAwait(false);
             return;
         }
 
@@ -176,65 +281,18 @@ internal sealed partial class WebSocketSession : IDisposable
 
         if (request.LastEventId is { } lastSeen)
         {
-            await ResumeAsync(socket, request, lastSeen).ConfigureAwait(false);
+            await ResumeAsync(webSocket, request, lastSeen).ConfigureAwait(false);
             return;
         }
 
         var subscribed = request.Type == WebSocketMessages.Subscribe
             ? subscription.Subscribe(request.EventTypes)
             : subscription.Unsubscribe(request.EventTypes);
-        await SendAsync(socket, Acknowledge(request, subscribed)).ConfigureAwait(false);
-    }
-
-    private async Task SendEventsAsync(WebSocket socket, CancellationToken stop)
-    {
-        try
-        {
-            while (await subscription.Events.WaitToReadAsync(stop).ConfigureAwait(false))
-            {
-                while (!subscription.IsCutOff && subscription.Events.TryRead(out var streamEvent))
-                {
-                    if (!await DeliverLiveAsync(socket, streamEvent).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // The session is ending; the close handshake follows.
-        }
-    }
-
-    private async Task SendHeartbeatsAsync(WebSocket socket, CancellationToken stop)
-    {
-        try
-        {
-            await foreach (var now in heartbeatTicks.Reader.ReadAllAsync(stop).ConfigureAwait(false))
-            {
-                var silence = now - new DateTimeOffset(Interlocked.Read(ref lastClientActivityTicks), TimeSpan.Zero);
-                if (silence >= options.HeartbeatTimeout)
-                {
-                    Finish(RealtimeCloseStatus.HeartbeatTimeout);
-                    return;
-                }
-
-                var heartbeat = new WebSocketMessage(WebSocketMessages.Heartbeat, now, new { }, Guid.NewGuid().ToString());
-                if (!await SendAsync(socket, WebSocketMessages.Encode(heartbeat)).ConfigureAwait(false))
-                {
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // The session is ending.
-        }
+        await SendAsync(webSocket, Acknowledge(request, subscribed)).ConfigureAwait(false);
     }
 
     /// <summary>Sends one text message; false when the socket is gone (and the session finishes).</summary>
-    private async Task<bool> SendAsync(WebSocket socket, ReadOnlyMemory<byte> message)
+    private async Task<bool> SendAsync(WebSocket webSocket, ReadOnlyMemory<byte> message)
     {
         try
         {
@@ -242,7 +300,7 @@ internal sealed partial class WebSocketSession : IDisposable
             try
             {
                 // Never cancel a send: cancelling aborts the socket, and the close handshake still needs it.
-                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                await webSocket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                 return true;
             }
             finally
@@ -257,7 +315,7 @@ internal sealed partial class WebSocketSession : IDisposable
         }
     }
 
-    private async Task CloseAsync(WebSocket socket, RealtimeCloseStatus reason, Task receiving)
+    private async Task CloseAsync(WebSocket webSocket, RealtimeCloseStatus reason, Task receiving)
     {
         using var timeout = new CancellationTokenSource(options.CloseTimeout, time);
         try
@@ -265,9 +323,9 @@ internal sealed partial class WebSocketSession : IDisposable
             await sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
             try
             {
-                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                if (webSocket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 {
-                    await socket.CloseOutputAsync(reason.Status, reason.Reason, timeout.Token).ConfigureAwait(false);
+                    await webSocket.CloseOutputAsync(reason.Status, reason.Reason, timeout.Token).ConfigureAwait(false);
                 }
             }
             finally
@@ -279,7 +337,7 @@ internal sealed partial class WebSocketSession : IDisposable
             // receive loop already stopped (an oversized message), unread input is drained: closing a socket with unread
             // data resets it, and the reset would destroy the close frame on its way to the client.
             await receiving.WaitAsync(timeout.Token).ConfigureAwait(false);
-            await DrainUntilCloseAsync(socket, timeout.Token).ConfigureAwait(false);
+            await DrainUntilCloseAsync(webSocket, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
@@ -287,16 +345,23 @@ internal sealed partial class WebSocketSession : IDisposable
         }
     }
 
-    private static async Task DrainUntilCloseAsync(WebSocket socket, CancellationToken cancellationToken)
+    private static async Task DrainUntilCloseAsync(WebSocket webSocket, CancellationToken cancellationToken)
     {
-        var scratch = new byte[1024];
-        while (socket.State == WebSocketState.CloseSent)
+        var scratch = ArrayPool<byte>.Shared.Rent(1024);
+        try
         {
-            var received = await socket.ReceiveAsync(scratch.AsMemory(), cancellationToken).ConfigureAwait(false);
-            if (received.MessageType == WebSocketMessageType.Close)
+            while (webSocket.State == WebSocketState.CloseSent)
             {
-                return;
+                var received = await webSocket.ReceiveAsync(scratch.AsMemory(), cancellationToken).ConfigureAwait(false);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 

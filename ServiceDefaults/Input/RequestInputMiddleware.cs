@@ -49,7 +49,18 @@ internal sealed class RequestInputMiddleware(RequestDelegate next)
         return HasJsonBody(request) ? CheckJsonBodyAsync(context) : next(context);
     }
 
-    private async Task CheckJsonBodyAsync(HttpContext context)
+    private Task CheckJsonBodyAsync(HttpContext context)
+    {
+        // A body that is already in memory (the Edge holds each proxied body in one buffer) is checked where it is.
+        if (context.Request.Body is MemoryStream memory && memory.TryGetBuffer(out var buffered))
+        {
+            return JsonInput.FindTextProblem(buffered.AsSpan((int)memory.Position)) is { } problem ? RefuseAsync(context, problem.Describe(), "body") : next(context);
+        }
+
+        return CopyAndCheckJsonBodyAsync(context);
+    }
+
+    private async Task CopyAndCheckJsonBodyAsync(HttpContext context)
     {
         var request = context.Request;
         request.EnableBuffering();

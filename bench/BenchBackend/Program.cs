@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 
 // The benchmark's backend and token issuer in one process: a fixed 110-byte JSON answer (as in
-// the shared baselines), plus a discovery document, a JWKS and RS256 at+jwt access tokens (/bench/token: the Edge
+// the shared baselines) to any GET, and to any POST once its body is read, plus a discovery document, a JWKS and RS256 at+jwt access tokens (/bench/token: the Edge
 // benchmark's; /bench/token?scope=…&tenant=…: one with that scope and tenant, none when empty).
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
@@ -46,6 +46,11 @@ app.MapGet("/.well-known/jwks", () => Results.Text(jwks, "application/json"));
 app.MapGet("/bench/token", (string? scope, string? tenant) => Results.Text(scope is null && tenant is null ? token : Token(scope ?? "", tenant ?? "")));
 app.MapGet("/health", () => Results.Text("ok"));
 app.MapGet("/{**path}", () => Results.Bytes(body, "application/json"));
+app.MapPost("/{**path}", async (HttpRequest request) =>
+{
+    await request.Body.CopyToAsync(Stream.Null);
+    return Results.Bytes(body, "application/json");
+});
 app.Run();
 
 static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CPU profile of the Edge under wrk load on the JWT route, summarised per function and per component.
-# Usage: bench/edge/profile.sh [OUT_DIR]   (env: PROFILER=perf|dotnet-trace DURATION=20 WARMUP=30 CONNECTIONS=64)
+# Usage: bench/edge/profile.sh [OUT_DIR]   (env: PROFILER=perf|dotnet-trace DURATION=20 WARMUP=90 CONNECTIONS=64)
 #   perf (default): `perf record -g` of the Edge with DOTNET_PerfMapEnabled=1, so JIT-compiled frames have names;
 #     real on-CPU samples, kernel included; summary by bench/edge/perf_summary.py.
 #   dotnet-trace: EventPipe thread-time samples (DOTNET_TRACE=path to dotnet-trace, e.g. installed with
@@ -13,7 +13,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:-$ROOT/bench/results/profile-$(date -u +%Y%m%dT%H%M%SZ)}"
 PROFILER="${PROFILER:-perf}"
 DURATION="${DURATION:-20}"
-WARMUP="${WARMUP:-30}"
+WARMUP="${WARMUP:-90}"
 CONNECTIONS="${CONNECTIONS:-64}"
 DOTNET_TRACE="${DOTNET_TRACE:-dotnet-trace}"
 # shellcheck source=bench/edge/stack.sh

@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# Edge benchmark: wrk against the backend directly, the Edge on an anonymous route, the Edge with JWT
-# validation, and nginx as a plain reverse proxy to the same backend, in one run.
+# Edge benchmark, every target in one run: the backend directly, nginx and plain YARP (bench/PlainYarp: the same YARP
+# and runtime settings as the Edge, no middleware) as plain reverse proxies, and the Edge on an anonymous route, on the
+# JWT route (GET) and on the JWT write route (POST with a JSON body: JSON and input validation, the body's digest).
 # Pinning as in /work/shared/notes/perf-baselines.md: wrk on CPU 0, every server on CPU 1.
-# Usage: bench/edge/run.sh            (env: DURATION=10s CONNECTIONS=64 WARMUP=30)
+#
+# 1. Warm-up: each target is loaded until its CPU per request stops falling (warm_up in stack.sh).
+# 2. Throughput: ROUNDS interleaved rounds of DURATION at -c$CONNECTIONS; the median per target.
+# 3. Latency: ROUNDS interleaved rounds at -c$LATENCY_CONNECTIONS; the median p50/p99 per target, and what each proxy
+#    adds to the backend's own.
+# Usage: flock /tmp/bench.lock bench/edge/run.sh
+#   env: DURATION=10s CONNECTIONS=64 LATENCY_CONNECTIONS=8 ROUNDS=3 WARM_SLICE=10 WARM_MIN=30 WARM_MAX=300
+#        WARM_TOLERANCE=0.03 WARM_STABLE=2 RUNTIME_ENV="..." (runtime settings for the Edge and plain YARP alike)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-64}"
-WARMUP="${WARMUP:-30}"
+LATENCY_CONNECTIONS="${LATENCY_CONNECTIONS:-8}"
+ROUNDS="${ROUNDS:-3}"
 RESULTS="$ROOT/bench/results"
 mkdir -p "$RESULTS"
 # shellcheck source=bench/edge/stack.sh
@@ -17,74 +26,106 @@ source "$ROOT/bench/edge/stack.sh"
 echo "building (Release)..." >&2
 start_backend
 publish_edge "$ROOT" "$WORK/edge"
-EDGE_PORT=$(free_port); NGINX_PORT=$(free_port)
+EDGE_PORT=$(free_port); NGINX_PORT=$(free_port); PLAIN_PORT=$(free_port)
 start_edge "$WORK/edge" "$EDGE_PORT"
 EDGE_PID=$EDGE_STARTED_PID
-
-cat >"$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  upstream backend { server 127.0.0.1:$BACKEND_PORT; keepalive 1024; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-NGINX
-taskset -c 1 nginx -c "$WORK/nginx.conf" -g 'daemon off;' &
-NGINX_PID=$!; PIDS+=($NGINX_PID)
-wait_http "http://127.0.0.1:$NGINX_PORT/health"
-NGINX_WORKER=$(pgrep -P "$NGINX_PID" | head -1)
+start_plain_yarp "$PLAIN_PORT"
+start_nginx "$NGINX_PORT"
+# Targets, as parallel arrays: name, URL, the process whose CPU is the proxy's (- for none), wrk arguments.
+NAMES=(); URLS=(); CPU_PIDS=(); WRK_ARGS=()
+target() { NAMES+=("$1"); URLS+=("$2"); CPU_PIDS+=("$3"); WRK_ARGS+=("${4:-}"); }
+POST="-s $ROOT/bench/edge/post.lua"
+AUTH="-H 'Authorization: Bearer $TOKEN'"
+target "backend direct" "http://127.0.0.1:$BACKEND_PORT$TASK_PATH" -
+target "nginx" "http://127.0.0.1:$NGINX_PORT$TASK_PATH" "$NGINX_WORKER"
+target "plain YARP" "http://127.0.0.1:$PLAIN_PORT$TASK_PATH" "$PLAIN_PID"
+target "plain YARP, POST" "http://127.0.0.1:$PLAIN_PORT$TASKS_PATH" "$PLAIN_PID" "$POST"
+target "Edge, anonymous route" "http://127.0.0.1:$EDGE_PORT$ANON_PATH" "$EDGE_PID"
+target "Edge, JWT route" "http://127.0.0.1:$EDGE_PORT$TASK_PATH" "$EDGE_PID" "$AUTH"
+target "Edge, JWT route, POST" "http://127.0.0.1:$EDGE_PORT$TASKS_PATH" "$EDGE_PID" "$AUTH $POST"
+# Targets measured at -c$LATENCY_CONNECTIONS too.
+LATENCY_TARGETS=(0 1 2 4 5)
 
 TICKS=$(getconf CLK_TCK)
-ROWS=()
-# run NAME URL PROXY_PID [wrk header args...]
-run() {
-  local name=$1 url=$2 proxy_pid=$3; shift 3
-  local b0 p0 out
-  b0=$(cpu_ticks "$BACKEND_PID"); p0=$([ "$proxy_pid" = - ] && echo 0 || cpu_ticks "$proxy_pid")
-  out=$(taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url")
-  local b1 p1
-  b1=$(cpu_ticks "$BACKEND_PID"); p1=$([ "$proxy_pid" = - ] && echo 0 || cpu_ticks "$proxy_pid")
-  local rps requests p50 p99 non2xx
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  requests=$(awk '/requests in/ {print $1}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out"); non2xx=${non2xx:-0}
-  local proxy_us backend_us
-  backend_us=$(python3 -c "print(round(($b1-$b0)/$TICKS/$requests*1e6,1))")
-  proxy_us=$([ "$proxy_pid" = - ] && echo "-" || python3 -c "print(round(($p1-$p0)/$TICKS/$requests*1e6,1))")
-  ROWS+=("$name|$rps|$p50|$p99|$proxy_us|$backend_us|$non2xx")
-  echo "$name: $rps req/s, p50 $p50, p99 $p99, proxy CPU/req ${proxy_us} us, backend CPU/req ${backend_us} us, non-2xx $non2xx" >&2
+# measure TARGET_INDEX CONNECTIONS DURATION: one wrk run; prints "req/s requests p50 p99 non2xx proxy_us backend_us"
+measure() {
+  local pid=${CPU_PIDS[$1]} args=() b0 p0 b1 p1 out stats
+  eval "args=(${WRK_ARGS[$1]})"
+  b0=$(cpu_ticks "$BACKEND_PID"); p0=$([ "$pid" = - ] && echo 0 || cpu_ticks "$pid")
+  out=$(taskset -c 0 wrk -t1 -c"$2" -d"$3" --latency "${args[@]}" "${URLS[$1]}")
+  b1=$(cpu_ticks "$BACKEND_PID"); p1=$([ "$pid" = - ] && echo 0 || cpu_ticks "$pid")
+  stats=$(python3 "$ROOT/bench/edge/wrk_stats.py" <<<"$out")
+  python3 - "$stats" "$b0" "$b1" "$p0" "$p1" "$pid" "$TICKS" <<'PY'
+import sys
+rps, requests, p50, p99, non2xx = sys.argv[1].split()
+b0, b1, p0, p1 = (int(value) for value in sys.argv[2:6])
+pid, ticks, requests = sys.argv[6], int(sys.argv[7]), int(requests)
+proxy = "-" if pid == "-" else f"{(p1 - p0) / ticks / requests * 1e6:.1f}"
+print(rps, requests, p50, p99, non2xx, proxy, f"{(b1 - b0) / ticks / requests * 1e6:.1f}")
+PY
 }
 
-echo "warming up ${WARMUP}s each..." >&2
-taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$BACKEND_PORT/warm" >/dev/null
-taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$NGINX_PORT/warm" >/dev/null
-taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$EDGE_PORT$ANON_PATH" >/dev/null
-taskset -c 0 wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$EDGE_PORT$TASK_PATH" >/dev/null
+for index in "${!NAMES[@]}"; do
+  eval "args=(${WRK_ARGS[$index]})"
+  pid=${CPU_PIDS[$index]}; [ "$pid" = - ] && pid=$BACKEND_PID
+  warm_up "${NAMES[$index]}" "$pid" "${args[@]}" "${URLS[$index]}" 2>>"$WORK/warmup"; tail -1 "$WORK/warmup" >&2
+done
 
-run "backend direct" "http://127.0.0.1:$BACKEND_PORT$TASK_PATH" -
-run "nginx reverse proxy" "http://127.0.0.1:$NGINX_PORT$TASK_PATH" "$NGINX_WORKER"
-run "Edge, anonymous route" "http://127.0.0.1:$EDGE_PORT$ANON_PATH" "$EDGE_PID"
-run "Edge, JWT (RS256) route" "http://127.0.0.1:$EDGE_PORT$TASK_PATH" "$EDGE_PID" -H "Authorization: Bearer $TOKEN"
-
-NGINX_RPS=$(cut -d'|' -f2 <<<"${ROWS[1]}")
-REPORT="$RESULTS/edge-$(date -u +%Y%m%dT%H%M%SZ).md"
-{
-  echo "wrk -t1 -c$CONNECTIONS -d$DURATION --latency, wrk on CPU 0, servers on CPU 1, warm-up ${WARMUP}s per target; $(date -u +%FT%TZ); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo
-  echo "| target | req/s | p50 | p99 | proxy CPU per request (µs) | backend CPU per request (µs) | non-2xx | ratio to nginx |"
-  echo "|---|---|---|---|---|---|---|---|"
-  for row in "${ROWS[@]}"; do
-    IFS='|' read -r name rps p50 p99 proxy backend non2xx <<<"$row"
-    ratio=$(python3 -c "print(f'{$rps/$NGINX_RPS:.2f}')")
-    echo "| $name | $rps | $p50 | $p99 | $proxy | $backend | $non2xx | ${ratio}x |"
+for round in $(seq 1 "$ROUNDS"); do
+  for index in "${!NAMES[@]}"; do
+    result=$(measure "$index" "$CONNECTIONS" "$DURATION")
+    echo "throughput $index $round $result $(cut -d' ' -f1 /proc/loadavg)" >>"$WORK/rows"
+    echo "round $round ${NAMES[$index]}: $result" >&2
   done
-} | tee "$REPORT"
+  for index in "${LATENCY_TARGETS[@]}"; do
+    result=$(measure "$index" "$LATENCY_CONNECTIONS" "$DURATION")
+    echo "latency $index $round $result $(cut -d' ' -f1 /proc/loadavg)" >>"$WORK/rows"
+    echo "round $round -c$LATENCY_CONNECTIONS ${NAMES[$index]}: $result" >&2
+  done
+done
+
+REPORT="$RESULTS/edge-$(date -u +%Y%m%dT%H%M%SZ).md"
+python3 - "$WORK/rows" "$(printf '%s\n' "${NAMES[@]}")" "$CONNECTIONS" "$LATENCY_CONNECTIONS" "$DURATION" "$ROUNDS" <<'PY' | tee "$REPORT"
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+names = sys.argv[2].splitlines()
+connections, latency_connections, duration, rounds = sys.argv[3:7]
+
+def median(kind, index, column):
+    values = [float(row[3 + column]) for row in rows if row[0] == kind and int(row[1]) == index and row[3 + column] != "-"]
+    return statistics.median(values) if values else None
+
+def index_of(name):
+    return names.index(name)
+
+loads = [float(row[-1]) for row in rows]
+print(f"wrk -t1 on CPU 0, servers on CPU 1; median of {rounds} interleaved rounds of {duration}; "
+      f"load average (1 min) during the rounds {min(loads):.1f}-{max(loads):.1f}")
+print()
+nginx_rps = median("throughput", index_of("nginx"), 0)
+print(f"| target (-c{connections}) | req/s | p50 ms | p99 ms | proxy CPU/req (µs) | backend CPU/req (µs) | non-2xx | vs nginx req/s | CPU/req vs plain YARP |")
+print("|---|---|---|---|---|---|---|---|---|")
+for index, name in enumerate(names):
+    rps, p50, p99, non2xx, proxy, backend = (median("throughput", index, column) for column in (0, 2, 3, 4, 5, 6))
+    floor = median("throughput", index_of("plain YARP, POST" if "POST" in name else "plain YARP"), 5)
+    versus = f"{proxy / floor:.2f}x" if proxy is not None and floor and name.startswith(("Edge", "plain", "nginx")) else "-"
+    print(f"| {name} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {proxy if proxy is None else f'{proxy:.1f}'} | {backend:.1f} | "
+          f"{non2xx:.0f} | {rps / nginx_rps:.2f}x | {versus} |")
+print()
+direct = index_of("backend direct")
+base50, base99 = median("latency", direct, 2), median("latency", direct, 3)
+print(f"| target (-c{latency_connections}) | req/s | p50 ms | p99 ms | added p50 ms | added p99 ms |")
+print("|---|---|---|---|---|---|")
+for index, name in enumerate(names):
+    p50 = median("latency", index, 2)
+    if p50 is None:
+        continue
+    rps, p99 = median("latency", index, 0), median("latency", index, 3)
+    print(f"| {name} | {rps:,.0f} | {p50:.3f} | {p99:.3f} | {p50 - base50:+.3f} | {p99 - base99:+.3f} |")
+print()
+print("Per round (kind, target, round, req/s, requests, p50, p99, non-2xx, proxy µs, backend µs, load):")
+for row in rows:
+    print("    " + " ".join([row[0], names[int(row[1])].replace(" ", "_")] + row[2:]))
+PY
+sed 's/^/    /' "$WORK/warmup" >>"$REPORT"
 echo "report: $REPORT" >&2

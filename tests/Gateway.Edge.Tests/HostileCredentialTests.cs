@@ -11,7 +11,10 @@ namespace AgentCore.Gateway.Edge.Tests;
 /// </summary>
 public sealed class HostileCredentialTests(HostileCredentialTests.UnlimitedEdgeFixture edge) : IClassFixture<HostileCredentialTests.UnlimitedEdgeFixture>
 {
-    /// <summary>The Edge with quotas far above the generated requests, so that each one is judged on its credentials alone.</summary>
+    /// <summary>
+    /// The Edge with quotas and an allowance of failed authentications far above the generated requests, so that each
+    /// one is judged on its credentials alone.
+    /// </summary>
     public sealed class UnlimitedEdgeFixture : EdgeFixture
     {
         protected override void Configure(IWebHostBuilder web)
@@ -19,6 +22,7 @@ public sealed class HostileCredentialTests(HostileCredentialTests.UnlimitedEdgeF
             web.UseSetting("RateLimiting:Policies:standard:Limits:0:PermitLimit", "1000000");
             web.UseSetting("RateLimiting:Policies:standard:Limits:0:TokensPerPeriod", "1000000");
             web.UseSetting("RateLimiting:Policies:standard:Limits:1:PermitLimit", "1000000");
+            web.UseSetting("Authentication:Failures:PermitLimit", "1000000");
         }
     }
 

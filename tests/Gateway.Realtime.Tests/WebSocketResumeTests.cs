@@ -41,11 +41,7 @@ public sealed class WebSocketResumeTests(RealtimeFixture fixture)
         await using var server = fixture.StartRealtime();
         var (tenant, agent) = await fixture.NewAgentAsync();
         var token = fixture.Tokens.CreateToken(tenant);
-        var lastSeen = await fixture.PublishAsync(tenant, agent);
-        for (var index = 0; index < 300; index++)
-        {
-            await fixture.PublishAsync(tenant, agent);
-        }
+        var lastSeen = await PublishBacklogAsync(tenant, agent, 300);
 
         // Live events keep coming while the replay of the 300 runs: the two meet somewhere, and neither may repeat the other.
         using var stop = new CancellationTokenSource();
@@ -67,12 +63,48 @@ public sealed class WebSocketResumeTests(RealtimeFixture fixture)
 
         await stop.CancelAsync();
         await publishing;
-        var stream = await fixture.Redis.GetDatabase().StreamRangeAsync(StreamNames.AgentEvents, $"({lastSeen}", "+");
-        var expected = stream
-            .Where(entry => entry[StreamNames.PayloadField].ToString().Contains(agent, StringComparison.Ordinal))
-            .Select(entry => entry.Id.ToString())
-            .Take(received.Count);
-        Assert.Equal(expected, received);
+        Assert.Equal((await StreamIdsAfterAsync(lastSeen, agent)).Take(received.Count), received);
+    }
+
+    [Fact]
+    public async Task After_a_resume_whose_replay_met_live_events_every_later_event_still_arrives_once()
+    {
+        await using var server = fixture.StartRealtime();
+        var (tenant, agent) = await fixture.NewAgentAsync();
+        var token = fixture.Tokens.CreateToken(tenant);
+        var lastSeen = await PublishBacklogAsync(tenant, agent, 200);
+
+        // A burst published while the replay runs (the pump queues it behind the gate), then a pause long enough for the
+        // pump to stop, then a trickle: the connection must deliver all of it, each once, in stream order.
+        await using var socket = await AgentSocket.ConnectAsync(server.BaseAddress, agent, token);
+        var resuming = socket.ResumeAsync(lastSeen, AgentEventTypes.TaskCompleted);
+        for (var index = 0; index < 50; index++)
+        {
+            await fixture.PublishAsync(tenant, agent);
+        }
+
+        await resuming;
+        var received = new List<string>();
+        for (var index = 0; index < 250; index++)
+        {
+            received.Add(EventId(await socket.ReceiveAsync())!);
+        }
+
+        for (var round = 0; round < 3; round++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
+            for (var index = 0; index < 5; index++)
+            {
+                await fixture.PublishAsync(tenant, agent);
+            }
+
+            for (var index = 0; index < 5; index++)
+            {
+                received.Add(EventId(await socket.ReceiveAsync())!);
+            }
+        }
+
+        Assert.Equal(await StreamIdsAfterAsync(lastSeen, agent), received);
     }
 
     [Theory]
@@ -92,6 +124,27 @@ public sealed class WebSocketResumeTests(RealtimeFixture fixture)
         Assert.Equal("resume-1", answer.GetProperty("request_id").GetString());
         Assert.Equal(ErrorCodes.InvalidRequest, answer.GetProperty("data").GetProperty("code").GetString());
         Assert.Equal([AgentEventTypes.AgentStatusChanged], ack.GetProperty("data").GetProperty("subscribed").EnumerateArray().Select(type => type.GetString()));
+    }
+
+    /// <summary>Publishes the event a client saw last, then <paramref name="missed"/> more; returns the first one's id.</summary>
+    private async Task<string> PublishBacklogAsync(string tenant, string agent, int missed)
+    {
+        var lastSeen = await fixture.PublishAsync(tenant, agent);
+        for (var index = 0; index < missed; index++)
+        {
+            await fixture.PublishAsync(tenant, agent);
+        }
+
+        return lastSeen;
+    }
+
+    /// <summary>The ids of the agent's events in the stream after <paramref name="lastSeen"/>, in stream order.</summary>
+    private async Task<IEnumerable<string>> StreamIdsAfterAsync(string lastSeen, string agent)
+    {
+        var stream = await fixture.Redis.GetDatabase().StreamRangeAsync(StreamNames.AgentEvents, $"({lastSeen}", "+");
+        return stream
+            .Where(entry => entry[StreamNames.PayloadField].ToString().Contains(agent, StringComparison.Ordinal))
+            .Select(entry => entry.Id.ToString());
     }
 
     private static string? EventId(Received received) => received.Message!.Value.GetProperty("data").GetProperty("id").GetString();

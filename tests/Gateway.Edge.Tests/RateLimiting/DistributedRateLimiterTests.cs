@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using AgentCore.Gateway.Edge.RateLimiting;
 
 namespace AgentCore.Gateway.Edge.Tests.RateLimiting;
@@ -20,9 +19,9 @@ public sealed class DistributedRateLimiterTests(RedisRig rig) : IClassFixture<Re
     {
         using var limiter = rig.NewLimiter(rig.NewStore(), RedisRig.Policy(limits: RedisRig.SlidingWindow(50, Minute)), Partition());
 
-        var leases = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => limiter.AcquireAsync(1, TestContext.Current.CancellationToken).AsTask()));
+        var admitted = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => AdmitsAsync(limiter)));
 
-        Assert.Equal(50, leases.Count(lease => lease.IsAcquired));
+        Assert.Equal(50, admitted.Count(ok => ok));
     }
 
     [Fact]
@@ -108,14 +107,8 @@ public sealed class DistributedRateLimiterTests(RedisRig rig) : IClassFixture<Re
         var attempts = Enumerable.Range(0, 3_000).Select(index => index % 2 == 0 ? first : second)
             .Select(async limiter =>
             {
-                using var fast = limiter.AttemptAcquire(1);
-                if (fast.IsAcquired)
-                {
-                    return true;
-                }
-
-                using var lease = await limiter.AcquireAsync(1, TestContext.Current.CancellationToken);
-                return lease.IsAcquired;
+                var decision = Decision(policy);
+                return limiter.TryTakeLocally(decision) == LimitOutcome.Admitted || await limiter.TakeAsync(decision) == LimitOutcome.Admitted;
             });
         var admitted = (await Task.WhenAll(attempts)).Count(ok => ok);
 
@@ -175,7 +168,7 @@ public sealed class DistributedRateLimiterTests(RedisRig rig) : IClassFixture<Re
         Assert.True(await Eventually(() => AdmitsAsync(limiter)));
     }
 
-    private static async Task<int> AdmittedOfAsync(RateLimiter limiter, int attempts)
+    private static async Task<int> AdmittedOfAsync(DistributedRateLimiter limiter, int attempts)
     {
         var admitted = 0;
         for (var attempt = 0; attempt < attempts; attempt++)
@@ -186,11 +179,10 @@ public sealed class DistributedRateLimiterTests(RedisRig rig) : IClassFixture<Re
         return admitted;
     }
 
-    private static async Task<bool> AdmitsAsync(RateLimiter limiter)
-    {
-        using var lease = await limiter.AcquireAsync(1, TestContext.Current.CancellationToken);
-        return lease.IsAcquired;
-    }
+    private static async Task<bool> AdmitsAsync(DistributedRateLimiter limiter) =>
+        await limiter.TakeAsync(new RateLimitDecision("test", [])) == LimitOutcome.Admitted;
+
+    private static RateLimitDecision Decision(RateLimitPolicyOptions policy) => new("test", policy.Limits);
 
     /// <summary>The client reconnects to a restarted Redis on its own schedule; give it a few tries.</summary>
     private async Task<bool> Eventually(Func<Task<bool>> attempt)

@@ -1,8 +1,6 @@
-using System.Threading.RateLimiting;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Edge.RateLimiting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 
 namespace AgentCore.Gateway.Edge.Tests.RateLimiting;
 
@@ -29,29 +27,24 @@ public sealed class RateLimitMemoryTests(RedisRig rig) : IClassFixture<RedisRig>
                 }),
             },
         };
-        var policies = new RateLimitPolicies(Options.Create(options), rig.NewStore(options), rig.Metrics, rig.Time, new HttpContextAccessor());
-
-        // The same composition ASP.NET Core's rate-limiting middleware makes of a policy.
-        using var limiter = PartitionedRateLimiter.Create<HttpContext, string>(context => policies["per-key"].GetPartition(context));
+        using var policy = new RateLimitPolicy("per-key", options.Policies["per-key"], rig.NewStore(options), rig.Metrics, rig.Time);
         for (var batch = 0; batch < Clients; batch += 1_000)
         {
-            var leases = await Task.WhenAll(Enumerable.Range(batch, 1_000).Select(client =>
+            var admitted = await Task.WhenAll(Enumerable.Range(batch, 1_000).Select(client =>
             {
                 var context = new DefaultHttpContext();
                 context.Request.Headers[ApiKeys.Header] = $"{ApiKeys.Prefix}client-{client}";
-                return limiter.AcquireAsync(context, 1, cancellationToken).AsTask();
+                var partition = policy.PartitionOf(context, identity: null, "route:memory");
+                var decision = new RateLimitDecision(policy.Name, policy.Options.Limits);
+                return policy.TryAdmit(partition, decision) is true ? Task.FromResult(true) : policy.AdmitAsync(partition, decision).AsTask();
             }));
-            Assert.All(leases, lease => Assert.True(lease.IsAcquired));
-            foreach (var lease in leases)
-            {
-                lease.Dispose();
-            }
+            Assert.All(admitted, Assert.True);
         }
 
         Assert.Equal(Clients, rig.Metrics.ActivePartitions);
         Assert.InRange(await rig.Redis.GetServers()[0].DatabaseSizeAsync(), 1, Clients);
 
-        // Idle partitions are disposed by the partitioned limiter; idle Redis keys expire with their window.
+        // Idle partitions are retired by the policy; idle Redis keys expire with their window.
         rig.Time.Advance(TimeSpan.FromSeconds(11));
         Assert.True(await BecomesAsync(() => Task.FromResult(rig.Metrics.ActivePartitions), 0), $"{rig.Metrics.ActivePartitions} partitions still held");
         Assert.True(await BecomesAsync(() => rig.Redis.GetServers()[0].DatabaseSizeAsync(), 0), "Redis keys did not expire");

@@ -1,3 +1,6 @@
+using AgentCore.Gateway.Edge.Admission;
+using AgentCore.Gateway.Edge.Authentication;
+using AgentCore.Gateway.Edge.Authorization;
 using AgentCore.Gateway.Edge.ClientAddresses;
 using AgentCore.Gateway.Edge.RateLimiting;
 using AgentCore.Gateway.ServiceDefaults;
@@ -14,8 +17,8 @@ using Microsoft.Extensions.Hosting;
 namespace AgentCore.Gateway.Edge.Tests.RateLimiting;
 
 /// <summary>
-/// A real Kestrel host on loopback with the Edge's client-address and rate-limiting pipeline, over a real Redis.
-/// <c>GET /limited</c> uses <see cref="Policy"/> (3 per minute per address, unique to this host so hosts never share counters), <c>GET /address</c> echoes the caller's address as the Edge sees it.
+/// A real Kestrel host on loopback with the Edge's client-address handling and admission (which applies rate limits), over a real Redis.
+/// <c>GET /limited</c> uses <see cref="Policy"/> (3 per minute per address unless the settings say otherwise), <c>GET /address</c> echoes the caller's address as the Edge sees it.
 /// </summary>
 internal sealed class RateLimitedHost : IAsyncDisposable
 {
@@ -34,9 +37,13 @@ internal sealed class RateLimitedHost : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<RateLimitedHost> StartAsync(string redisConnectionString, IDictionary<string, string?> settings)
+    /// <summary>
+    /// Starts a host whose policy is <paramref name="policy"/> (by default a new name, so that hosts never share counters;
+    /// hosts given the same name are instances of one Edge sharing its limits).
+    /// </summary>
+    public static async Task<RateLimitedHost> StartAsync(string redisConnectionString, IDictionary<string, string?> settings, string? policy = null)
     {
-        var policy = "tiny-" + Guid.NewGuid().ToString("N");
+        policy ??= "tiny-" + Guid.NewGuid().ToString("N");
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -48,16 +55,24 @@ internal sealed class RateLimitedHost : IAsyncDisposable
             [$"RateLimiting:Policies:{policy}:Limits:0:PermitLimit"] = "3",
             [$"RateLimiting:Policies:{policy}:Limits:0:Window"] = "00:01:00",
             [$"RateLimiting:Policies:{policy}:Limits:0:LeaseSize"] = "1",
+
+            // Admission authenticates whatever credentials come; these requests bring none.
+            ["Gateway:Issuer"] = "http://issuer.invalid/",
+            ["EdgeTrust:Key"] = "test-only-edge-trust-key-0123456789abcdefghijklmnop",
         });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddServiceDefaults();
         builder.AddGatewayRedis();
         builder.AddClientAddresses();
         builder.AddEdgeRateLimiting();
+        builder.AddEdgeAuthentication();
+        builder.AddEdgeAuthorization();
+        builder.AddEdgeAdmission();
         var app = builder.Build();
         app.UseClientAddresses();
         app.UseServiceDefaults();
-        app.UseEdgeRateLimiting();
+        app.UseRouting();
+        app.UseEdgeAdmission();
         app.MapGet("/limited", () => "ok").RequireRateLimiting(policy);
         app.MapGet("/address", (HttpContext context) => context.Connection.RemoteIpAddress?.ToString());
         await app.StartAsync();

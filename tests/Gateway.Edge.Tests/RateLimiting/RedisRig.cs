@@ -1,6 +1,5 @@
 using AgentCore.Gateway.Edge.RateLimiting;
 using AgentCore.Gateway.TestSupport;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -33,7 +32,7 @@ public sealed class RedisRig : IAsyncLifetime
         new(Redis, Options.Create(options ?? new RateLimitingOptions()), Time, Metrics);
 
     internal DistributedRateLimiter NewLimiter(RedisRateLimitStore store, RateLimitPolicyOptions policy, string partition) =>
-        new("test", policy, policy.Limits.Select((_, index) => $"ratelimit:{{test:{partition}}}:{index}").ToArray(), store, Metrics, Time, new HttpContextAccessor());
+        new("test", policy, policy.Limits.Select((_, index) => $"ratelimit:{{test:{partition}}}:{index}").ToArray(), store, Metrics, Time);
 
     internal static RateLimitPolicyOptions Policy(RedisFailureMode mode = RedisFailureMode.FailOpen, params RateLimitOptions[] limits) =>
         new() { FailureMode = mode, Limits = [.. limits] };

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Realtime benchmarks (see docs/benchmarks.md, "Realtime"): builds Release, then runs ROUNDS rounds of
+#   idle:    IDLE_CONNECTIONS idle authenticated WebSockets on one Realtime instance, then the same against the bare
+#            Kestrel server of this bench (the floor), side by side in each round;
+#   latency: event timestamp -> arrival through the Edge from the outbox, to SUBSCRIBERS subscribers at RATES events/s.
+# Servers run on CPU 1, the load client on CPU 0 (bench/realtime/CpuPinning.cs). Each JSON result line is written to
+# OUT (a directory), with the load average before it; run it under `flock /tmp/bench.lock` on a shared machine.
+#
+#   bench/realtime/run.sh                                   # BENCHES="idle latency" ROUNDS=3
+#   BENCHES=idle GCDUMP=1 bench/realtime/run.sh             # also managed heap by type (dotnet-gcdump) and smaps
+#   BENCHES=latency RATES=100,300,600,1000 bench/realtime/run.sh
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+BENCHES="${BENCHES:-idle latency}"
+ROUNDS="${ROUNDS:-3}"
+IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-10000}"
+SETTLE_SECONDS="${SETTLE_SECONDS:-45}"
+SUBSCRIBERS="${SUBSCRIBERS:-1000}"
+RATES="${RATES:-100,300,600,1000}"
+SECONDS_PER_RATE="${SECONDS_PER_RATE:-10}"
+OUT="${OUT:-$(mktemp -d /tmp/realtime-bench.XXXXXX)}"
+mkdir -p "$OUT"
+
+if [[ "${BUILD:-1}" == 1 ]]; then
+  for project in Gateway.Realtime Gateway.Edge samples/AgentRuntime bench/realtime; do
+    dotnet build -c Release "$project" -v quiet -nologo >&2
+  done
+fi
+dotnet tool restore >/dev/null
+
+bin() { echo "$ROOT/$1/bin/Release/net10.0/$2"; }
+BENCH="$(bin bench/realtime RealtimeBench.dll)"
+REALTIME="$(bin Gateway.Realtime AgentCore.Gateway.Realtime.dll)"
+EDGE="$(bin Gateway.Edge AgentCore.Gateway.Edge.dll)"
+AGENTRUNTIME="$(bin samples/AgentRuntime AgentCore.Samples.AgentRuntime.dll)"
+
+# run NAME ARGS...: one bench, its stdout (the JSON result) appended to $OUT/NAME.jsonl after the load average
+run() {
+  local name=$1; shift
+  echo "# $(date -u +%FT%TZ) $name: $(uptime)" | tee -a "$OUT/$name.jsonl" >&2
+  taskset -c 1 dotnet "$BENCH" "$@" | tee -a "$OUT/$name.jsonl"
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+  for bench in $BENCHES; do
+    case "$bench" in
+      idle)
+        for target in realtime bare; do
+          server="$REALTIME"; [[ "$target" == bare ]] && server=bare
+          dumps=()
+          if [[ -n "${GCDUMP:-}" ]]; then mkdir -p "$OUT/$target-$round"; dumps=(--gcdump-dir "$OUT/$target-$round"); fi
+          run "idle-$target" idle --realtime "$server" --connections "$IDLE_CONNECTIONS" --settle-seconds "$SETTLE_SECONDS" "${dumps[@]}" \
+            2> >(tee -a "$OUT/idle-$target.log" >&2)
+        done
+        ;;
+      latency)
+        run latency latency --realtime "$REALTIME" --edge "$EDGE" --agentruntime "$AGENTRUNTIME" \
+          --subscribers "$SUBSCRIBERS" --rates "$RATES" --seconds "$SECONDS_PER_RATE" 2> >(tee -a "$OUT/latency.log" >&2)
+        ;;
+    esac
+  done
+done
+echo "results in $OUT" >&2
