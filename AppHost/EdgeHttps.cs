@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using AgentCore.Gateway.AppHost.Infrastructure;
-using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 
 namespace AgentCore.Gateway.AppHost;

@@ -1,7 +1,6 @@
 using AgentCore.Gateway.AppHost.Infrastructure;
 using AgentCore.Gateway.AppHost.Scaling;
 using AgentCore.Gateway.Contracts;
-using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 
 namespace AgentCore.Gateway.AppHost;
@@ -78,6 +77,11 @@ internal static class GatewayServices
             .WithDependency(infrastructure.AgentsDatabase)
             .WithDependency(infrastructure.Redis));
 
+        // The sample MCP server: tools that act on the agent runtime for the caller the Edge vouches for.
+        var agentTools = builder.AddReplicas<Projects.AgentTools>(ServiceNames.AgentTools, 1).Each(replica => replica
+            .WithEdgeTrust(edgeTrustKey)
+            .WithReplicaReferences(agentRuntime));
+
         edges.Each(edge =>
         {
             edge.WithBackendDefaults(issuer, edgeTrustKey)
@@ -85,7 +89,8 @@ internal static class GatewayServices
                 .WithReplicaReferences(identity, waitForStart: true)
                 .WithReplicaReferences(realtime, waitForStart: true)
                 .WithReplicaReferences(audit, waitForStart: true)
-                .WithReplicaReferences(agentRuntime, waitForStart: true);
+                .WithReplicaReferences(agentRuntime, waitForStart: true)
+                .WithReplicaReferences(agentTools, waitForStart: true);
 
             // The spec's knob for the default per-minute quota, passed on to the Edge when the AppHost is given it.
             if (builder.Configuration[RequestsPerMinuteSetting] is { Length: > 0 } requestsPerMinute)
@@ -95,10 +100,14 @@ internal static class GatewayServices
         });
     }
 
-    /// <summary>What every service has: the issuer, the Edge's trust key, and a health check on its management endpoint.</summary>
+    /// <summary>What every gateway service has: the issuer, and what every service has (<see cref="WithEdgeTrust"/>).</summary>
     private static IResourceBuilder<ProjectResource> WithBackendDefaults(
         this IResourceBuilder<ProjectResource> service, ReferenceExpression issuer, IResourceBuilder<ParameterResource> edgeTrustKey) =>
         service.WithEnvironment(GatewayTokens.IssuerConfigurationKey.Replace(":", "__", StringComparison.Ordinal), issuer)
-            .WithEnvironment("EdgeTrust__Key", edgeTrustKey)
+            .WithEdgeTrust(edgeTrustKey);
+
+    /// <summary>What every service has: the Edge's trust key, and a health check on its management endpoint.</summary>
+    private static IResourceBuilder<ProjectResource> WithEdgeTrust(this IResourceBuilder<ProjectResource> service, IResourceBuilder<ParameterResource> edgeTrustKey) =>
+        service.WithEnvironment("EdgeTrust__Key", edgeTrustKey)
             .WithHttpHealthCheck("/health", endpointName: ManagementEndpoint);
 }

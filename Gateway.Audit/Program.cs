@@ -26,6 +26,3 @@ app.MapDefaultEndpoints();
 app.MapAuditQuery();
 
 app.Run();
-
-/// <summary>The entry point, visible to the in-process test host.</summary>
-public partial class Program;

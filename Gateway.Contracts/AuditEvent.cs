@@ -56,6 +56,18 @@ public static class AuditEventTypes
     public const string ApiKeyRevoked = "apikey.revoked";
     public const string RealtimeConnected = "realtime.connected";
     public const string RealtimeRejected = "realtime.rejected";
+
+    /// <summary>A JSON-RPC <c>tools/call</c> through the Edge's MCP gateway, allowed or refused, with its outcome.</summary>
+    public const string McpToolCall = "mcp.tool_call";
+
+    /// <summary>An RFC 8693 token exchange: an agent got (or was refused) a token to act for a user.</summary>
+    public const string TokenExchanged = "auth.token_exchanged";
+
+    /// <summary>A client registered itself (RFC 7591 dynamic registration).</summary>
+    public const string ClientRegistered = "auth.client_registered";
+
+    /// <summary>A user granted a client consent at the authorization endpoint.</summary>
+    public const string ConsentGranted = "auth.consent_granted";
 }
 
 public static class AuditOutcomes

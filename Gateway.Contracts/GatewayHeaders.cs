@@ -24,6 +24,12 @@ public static class GatewayHeaders
     /// <summary>The granted scopes, space-separated.</summary>
     public const string Scopes = "X-Gateway-Scopes";
 
+    /// <summary>
+    /// The delegation chain (RFC 8693 <c>act</c>) of the caller's token: the acting clients, space-separated, the one
+    /// acting now first. Absent when the subject acts for itself.
+    /// </summary>
+    public const string Actors = "X-Gateway-Actors";
+
     /// <summary>Unix seconds at which the Edge signed the request.</summary>
     public const string Timestamp = "X-Gateway-Timestamp";
 

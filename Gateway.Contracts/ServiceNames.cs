@@ -11,6 +11,7 @@ public static class ServiceNames
     public const string Realtime = "realtime";
     public const string Audit = "audit";
     public const string AgentRuntime = "agentruntime";
+    public const string AgentTools = "agenttools";
 
     public const string Redis = "redis";
     public const string Postgres = "postgres";

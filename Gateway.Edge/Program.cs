@@ -6,12 +6,14 @@ using AgentCore.Gateway.Edge.Cors;
 using AgentCore.Gateway.Edge.Headers;
 using AgentCore.Gateway.Edge.Health;
 using AgentCore.Gateway.Edge.Hosts;
+using AgentCore.Gateway.Edge.Mcp;
 using AgentCore.Gateway.Edge.OpenApi;
 using AgentCore.Gateway.Edge.RateLimiting;
 using AgentCore.Gateway.Edge.Resilience;
 using AgentCore.Gateway.Edge.Routing;
 using AgentCore.Gateway.Edge.Tls;
 using AgentCore.Gateway.Edge.Validation;
+using AgentCore.Gateway.Messaging.Auditing;
 using AgentCore.Gateway.ServiceDefaults;
 using AgentCore.Gateway.ServiceDefaults.Input;
 using AgentCore.Gateway.ServiceDefaults.Redis;
@@ -20,6 +22,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayRedis();
+builder.AddAuditTrail();
 builder.AddAllowedHosts();
 builder.AddClientAddresses();
 builder.AddEdgeRateLimiting();
@@ -33,6 +36,7 @@ builder.AddEdgeAuthorization();
 builder.AddEdgeAdmission();
 builder.AddEdgeResilience();
 builder.AddEdgeRouting();
+builder.AddMcpGateway();
 builder.AddEdgeApiDocumentation();
 
 var app = builder.Build();
@@ -46,6 +50,7 @@ app.UseEdgePlainHttpPolicy();
 app.UseRequestFramingValidation();
 app.UseEdgeCors();
 app.UseRouting();
+app.UseMcpGateway();
 app.UseEdgeTimeouts();
 app.UseEdgeAdmission();
 app.UseRequestBodyBuffering();
@@ -55,9 +60,7 @@ app.UseJsonBodyValidation();
 app.MapDefaultEndpoints();
 app.MapGatewayHealth();
 app.MapEdgeApiDocumentation();
+app.MapMcpGateway();
 app.MapEdgeRoutes();
 
 app.Run();
-
-/// <summary>The Edge's entry point, visible to in-process tests.</summary>
-public partial class Program;

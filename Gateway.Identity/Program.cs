@@ -1,6 +1,7 @@
 using AgentCore.Gateway.Identity.ApiKeys;
 using AgentCore.Gateway.Identity.Auditing;
 using AgentCore.Gateway.Identity.Authorization;
+using AgentCore.Gateway.Identity.ClientRegistration;
 using AgentCore.Gateway.Identity.Directories;
 using AgentCore.Gateway.Identity.EdgeForwarding;
 using AgentCore.Gateway.Identity.Federation;
@@ -26,6 +27,7 @@ builder.AddAuthAudit();
 builder.AddUsers();
 builder.AddDirectories();
 builder.AddTokenServer();
+builder.AddClientRegistration();
 builder.AddTokenRevocation();
 builder.AddTokenPruning();
 builder.AddFederation();
@@ -42,11 +44,9 @@ app.UseTokenApi();
 app.UseTokenRateLimits();
 app.UseTokenServer();
 app.MapFederation();
+app.MapClientRegistration();
 app.MapApiKeyEndpoints();
 app.MapTokenRevocation();
 app.MapDefaultEndpoints();
 
 app.Run();
-
-/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
-public partial class Program;

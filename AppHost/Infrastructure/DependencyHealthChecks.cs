@@ -1,5 +1,4 @@
 using AgentCore.Gateway.ServiceDefaults.Redis;
-using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using StackExchange.Redis;

@@ -1,5 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
-
 namespace AgentCore.Gateway.AppHost.Infrastructure;
 
 /// <summary>The Redis server and the PostgreSQL databases, whatever mode provides them. Names never change with the mode.</summary>

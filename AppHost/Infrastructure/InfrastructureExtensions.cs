@@ -1,5 +1,4 @@
 using AgentCore.Gateway.Contracts;
-using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 
 namespace AgentCore.Gateway.AppHost.Infrastructure;

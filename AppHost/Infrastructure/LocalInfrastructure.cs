@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using AgentCore.Gateway.AppHost.Scaling;
 using AgentCore.Gateway.Contracts;
-using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;

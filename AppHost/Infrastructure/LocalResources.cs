@@ -1,5 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
-
 namespace AgentCore.Gateway.AppHost.Infrastructure;
 
 /// <summary>A Redis server (<c>redis-server</c> or <c>valkey-server</c>) run as a local process.</summary>

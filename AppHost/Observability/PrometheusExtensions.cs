@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using AgentCore.Gateway.AppHost.Infrastructure;
-using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 
 namespace AgentCore.Gateway.AppHost.Observability;

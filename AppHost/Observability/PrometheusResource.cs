@@ -1,5 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
-
 namespace AgentCore.Gateway.AppHost.Observability;
 
 /// <summary>A Prometheus server run as a local process.</summary>

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using AgentCore.Gateway.AppHost.Infrastructure;
 using AgentCore.Gateway.Contracts;
-using Aspire.Hosting.ApplicationModel;
 
 namespace AgentCore.Gateway.AppHost.Scaling;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using AgentCore.Gateway.ServiceDefaults.Input;
-using Microsoft.AspNetCore.Http;
 
 namespace AgentCore.Gateway.Audit.Query;
 

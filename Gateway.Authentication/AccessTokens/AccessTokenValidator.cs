@@ -44,14 +44,26 @@ public sealed class AccessTokenValidator
     /// <summary>The refusal of a token that was valid until it was revoked.</summary>
     public const string RevokedError = "The token has been revoked.";
 
+    /// <summary>The deepest delegation chain (nested <c>act</c> claims) a token may carry; a deeper one is malformed.</summary>
+    public const int MaxActorDepth = 8;
+
+    /// <summary>Validates a token for the gateway's API (the configured audience, <c>agentcore-gateway</c>).</summary>
     public ValueTask<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken) =>
-        FromCache(token, out var cacheKey) is { } known ? ValueTask.FromResult(known) : ValidateInFullAsync(token, cacheKey, cancellationToken);
+        ValidateAsync(token, options.Value.Audience, cancellationToken);
 
     /// <summary>
-    /// The answer for a token validated before and still cached (checked against the revocations now), the refusal of a
-    /// token that is empty or too long, or null when only <see cref="ValidateAsync"/> can tell: nothing is verified here.
+    /// Validates a token that must carry <paramref name="audience"/> in its <c>aud</c> (RFC 8707: a token bound to one
+    /// resource is refused by every other, so a token is never passed on to where it was not meant to go).
     /// </summary>
-    public TokenValidation? ValidateFromCache(string token) => FromCache(token, out _);
+    public ValueTask<TokenValidation> ValidateAsync(string token, string audience, CancellationToken cancellationToken) =>
+        FromCache(token, audience, out var cacheKey) is { } known ? ValueTask.FromResult(known) : ValidateInFullAsync(token, audience, cacheKey, cancellationToken);
+
+    /// <summary>
+    /// The answer for a token for the gateway's API validated before and still cached (checked against the revocations
+    /// now), the refusal of a token that is empty or too long, or null when only <see cref="ValidateAsync(string, CancellationToken)"/>
+    /// can tell: nothing is verified here.
+    /// </summary>
+    public TokenValidation? ValidateFromCache(string token) => FromCache(token, options.Value.Audience, out _);
 
     /// <summary>
     /// An identity this validator answered with before, checked again as its cached answer would be: refused once
@@ -60,7 +72,7 @@ public sealed class AccessTokenValidator
     public TokenValidation? Revalidate(GatewayIdentity identity) =>
         identity.Token is { } token && token.ExpiresAt > time.GetUtcNow() ? Checked(identity) : null;
 
-    private TokenValidation? FromCache(string token, out TokenHash cacheKey)
+    private TokenValidation? FromCache(string token, string audience, out TokenHash cacheKey)
     {
         cacheKey = default;
         if (token.Length is 0 or > MaxTokenLength)
@@ -69,10 +81,10 @@ public sealed class AccessTokenValidator
         }
 
         cacheKey = TokenHash.Of(token);
-        return cache.TryGet(cacheKey, time.GetUtcNow(), out var cached) ? Checked(cached) : null;
+        return cache.TryGet(cacheKey, time.GetUtcNow(), out var cached) ? Checked(cached, audience) : null;
     }
 
-    private async ValueTask<TokenValidation> ValidateInFullAsync(string token, TokenHash cacheKey, CancellationToken cancellationToken)
+    private async ValueTask<TokenValidation> ValidateInFullAsync(string token, string audience, TokenHash cacheKey, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var firstDot = token.IndexOf('.', StringComparison.Ordinal);
@@ -111,16 +123,26 @@ public sealed class AccessTokenValidator
             return TokenValidation.Fail(claimError);
         }
 
-        var caller = new EdgeCaller(claims.TenantId ?? string.Empty, claims.ClientId!, claims.Subject ?? claims.ClientId!, claims.Scope ?? string.Empty);
+        var caller = new EdgeCaller(
+            claims.TenantId ?? string.Empty, claims.ClientId!, claims.Subject ?? claims.ClientId!, claims.Scope ?? string.Empty, string.Join(' ', claims.Actors));
         var expiresAt = FromUnixSeconds(claims.ExpiresAt!.Value);
         var issuedAt = (claims.IssuedAt ?? claims.NotBefore) is { } issued ? FromUnixSeconds(issued) : DateTimeOffset.MinValue;
-        var identity = new GatewayIdentity("Bearer", caller, claims.Roles, new AccessTokenFacts(claims.TokenId, claims.AuthorizationId, issuedAt, expiresAt));
+        var identity = new GatewayIdentity(
+            "Bearer", caller, claims.Roles, new AccessTokenFacts(claims.TokenId, claims.AuthorizationId, issuedAt, expiresAt, claims.Audiences!));
         cache.Add(cacheKey, identity, expiresAt, now);
-        return Checked(identity);
+        return Checked(identity, audience);
     }
+
+    private TokenValidation Checked(GatewayIdentity identity, string audience) =>
+        identity.Token?.Audiences is { } audiences && audiences.Contains(audience, StringComparer.Ordinal)
+            ? Checked(identity)
+            : TokenValidation.Fail(WrongAudienceError);
 
     private TokenValidation Checked(GatewayIdentity identity) =>
         revocations.IsRevoked(identity) ? TokenValidation.Fail(RevokedError) : TokenValidation.Success(identity);
+
+    /// <summary>The refusal of a token meant for another audience (another resource, RFC 8707).</summary>
+    public const string WrongAudienceError = "The token is meant for another audience.";
 
     private static bool TryReadHeader(ReadOnlySpan<char> encoded, out string keyId, out string error)
     {
@@ -266,6 +288,7 @@ public sealed class AccessTokenValidator
             else if (name.SequenceEqual("jti"u8)) claims.TokenId = StringOrNull(ref reader);
             else if (name.SequenceEqual("oi_au_id"u8)) claims.AuthorizationId = StringOrNull(ref reader);
             else if (name.SequenceEqual("roles"u8)) claims.Roles = ReadStrings(ref reader);
+            else if (name.SequenceEqual("act"u8)) claims.ActorsMalformed = !TryReadActors(ref reader, claims.Actors);
             else reader.Skip();
         }
 
@@ -279,9 +302,14 @@ public sealed class AccessTokenValidator
             return "The token was issued by someone else.";
         }
 
-        if (claims.Audiences is not { } audiences || !audiences.Contains(settings.Audience, StringComparer.Ordinal))
+        if (claims.Audiences is not { Count: > 0 })
         {
-            return "The token is meant for another audience.";
+            return WrongAudienceError;
+        }
+
+        if (claims.ActorsMalformed)
+        {
+            return "The token's delegation chain (act) is malformed.";
         }
 
         var seconds = now.ToUnixTimeSeconds();
@@ -336,6 +364,42 @@ public sealed class AccessTokenValidator
     private static long? NumberOrNull(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
 
+    /// <summary>
+    /// RFC 8693 section 4.1: <c>act</c> is an object naming the acting party (<c>client_id</c>, else <c>sub</c>), whose
+    /// own <c>act</c> names the party that party acts for, and so on. Read into <paramref name="actors"/>, the party
+    /// acting now first. False for anything but that shape, or a chain deeper than <see cref="MaxActorDepth"/>.
+    /// </summary>
+    private static bool TryReadActors(ref Utf8JsonReader reader, List<string> actors, int depth = 0)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject || depth >= MaxActorDepth)
+        {
+            reader.Skip();
+            return false;
+        }
+
+        string? client = null, subject = null;
+        List<string> further = [];
+        var wellFormed = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueSpan;
+            reader.Read();
+            if (name.SequenceEqual("client_id"u8)) client = StringOrNull(ref reader);
+            else if (name.SequenceEqual("sub"u8)) subject = StringOrNull(ref reader);
+            else if (name.SequenceEqual("act"u8)) wellFormed &= TryReadActors(ref reader, further, depth + 1);
+            else reader.Skip();
+        }
+
+        if (!wellFormed || (client ?? subject) is not { Length: > 0 } actor || actor.Contains(' ', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        actors.Add(actor);
+        actors.AddRange(further);
+        return true;
+    }
+
     private static List<string> ReadStrings(ref Utf8JsonReader reader)
     {
         var values = new List<string>();
@@ -381,6 +445,8 @@ public sealed class AccessTokenValidator
         public string? TokenId { get; set; }
         public string? AuthorizationId { get; set; }
         public List<string> Roles { get; set; } = [];
+        public List<string> Actors { get; } = [];
+        public bool ActorsMalformed { get; set; }
 
         public static TokenClaims Invalid(string error) => new() { Error = error };
     }

@@ -58,4 +58,6 @@ public sealed class GatewayIdentity : ClaimsIdentity
 /// <param name="AuthorizationId">The authorization (refresh-token family) it was issued under (<c>oi_au_id</c>), when there is one.</param>
 /// <param name="IssuedAt">The <c>iat</c> in Unix seconds; the <c>nbf</c> when the token has no <c>iat</c>.</param>
 /// <param name="ExpiresAt">The <c>exp</c>.</param>
-public sealed record AccessTokenFacts(string? TokenId, string? AuthorizationId, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
+/// <param name="Audiences">The <c>aud</c> values: the resources the token is meant for.</param>
+public sealed record AccessTokenFacts(
+    string? TokenId, string? AuthorizationId, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string>? Audiences = null);

@@ -5,7 +5,11 @@ namespace AgentCore.Gateway.Authentication.EdgeTrust;
 /// <param name="ClientId">The OAuth client, or the API key's id.</param>
 /// <param name="Subject">The user, or the client itself for machine callers.</param>
 /// <param name="Scopes">The granted scopes, space-separated.</param>
-public sealed record EdgeCaller(string TenantId, string ClientId, string Subject, string Scopes)
+/// <param name="Actors">
+/// The delegation chain of the token (RFC 8693 <c>act</c>), space-separated, the party acting now first: an agent acting
+/// for the user, then the agent it acts for, and so on. Empty when the subject acts for itself.
+/// </param>
+public sealed record EdgeCaller(string TenantId, string ClientId, string Subject, string Scopes, string Actors = "")
 {
     /// <summary>True when <paramref name="scope"/> is one of the granted scopes.</summary>
     public bool HasScope(string scope) =>

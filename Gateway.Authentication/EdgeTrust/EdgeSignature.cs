@@ -47,7 +47,7 @@ public static class EdgeSignature
         [
             request.Method, request.Path, CanonicalQuery(request.Query), request.RequestId, string.Empty,
             caller?.TenantId ?? string.Empty, caller?.ClientId ?? string.Empty, caller?.Subject ?? string.Empty, caller?.Scopes ?? string.Empty,
-            request.ForwardedFor, request.BodyDigest,
+            caller?.Actors ?? string.Empty, request.ForwardedFor, request.BodyDigest,
         ];
 
         var length = fields.Length + stampLength;

@@ -9,8 +9,13 @@ namespace AgentCore.Gateway.Authentication.EdgeTrust;
 /// Signs outgoing requests as the Edge does, for calls one gateway service makes to another (the token validators
 /// reading Identity's signing keys), which the callee accepts only signed. The caller, when given, is vouched for.
 /// </summary>
-public sealed class EdgeSigningHandler(byte[] key, TimeProvider time, EdgeCaller? caller = null) : DelegatingHandler
+public sealed class EdgeSigningHandler(byte[] key, TimeProvider time, Func<EdgeCaller?> caller) : DelegatingHandler
 {
+    public EdgeSigningHandler(byte[] key, TimeProvider time, EdgeCaller? caller = null)
+        : this(key, time, () => caller)
+    {
+    }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!request.Headers.TryGetValues(GatewayHeaders.RequestId, out var ids) || ids.FirstOrDefault() is not { Length: > 0 } requestId)
@@ -35,7 +40,7 @@ public sealed class EdgeSigningHandler(byte[] key, TimeProvider time, EdgeCaller
             target.Query,
             requestId,
             time.GetUtcNow().ToUnixTimeSeconds(),
-            caller,
+            caller(),
             ForwardedFor: string.Empty,
             digest);
         WriteHeaders(request.Headers, key, signed);
@@ -54,6 +59,10 @@ public sealed class EdgeSigningHandler(byte[] key, TimeProvider time, EdgeCaller
             headers.TryAddWithoutValidation(GatewayHeaders.ClientId, vouched.ClientId);
             headers.TryAddWithoutValidation(GatewayHeaders.Subject, vouched.Subject);
             headers.TryAddWithoutValidation(GatewayHeaders.Scopes, vouched.Scopes);
+            if (vouched.Actors.Length > 0)
+            {
+                headers.TryAddWithoutValidation(GatewayHeaders.Actors, vouched.Actors);
+            }
         }
 
         if (covered.ForwardedFor.Length > 0)

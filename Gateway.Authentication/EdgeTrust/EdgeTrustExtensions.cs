@@ -29,6 +29,20 @@ public static class EdgeTrustExtensions
             services.GetRequiredService<TimeProvider>()));
 
     /// <summary>
+    /// Signs this client's requests as the Edge does, vouching for the caller of the request being handled (the one the
+    /// Edge vouched for to this service), so a service calling another on a caller's behalf passes that caller on.
+    /// </summary>
+    public static IHttpClientBuilder AddEdgeSignatureForCurrentCaller(this IHttpClientBuilder client) =>
+        client.AddHttpMessageHandler(services =>
+        {
+            var accessor = services.GetRequiredService<IHttpContextAccessor>();
+            return new EdgeSigningHandler(
+                Encoding.UTF8.GetBytes(services.GetRequiredService<IOptions<EdgeTrustOptions>>().Value.Key),
+                services.GetRequiredService<TimeProvider>(),
+                () => accessor.HttpContext?.GetEdgeCaller());
+        });
+
+    /// <summary>
     /// For backends: refuse requests that did not come through the Edge. Call after <c>UseServiceDefaults</c>, so
     /// refusals carry the request id.
     /// </summary>

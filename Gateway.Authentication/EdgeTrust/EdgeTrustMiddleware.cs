@@ -4,9 +4,9 @@ using System.Text;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.AspNetCore.HttpOverrides;
 
 namespace AgentCore.Gateway.Authentication.EdgeTrust;
 
@@ -93,7 +93,7 @@ internal sealed partial class EdgeTrustMiddleware(
         var client = headers[GatewayHeaders.ClientId].ToString();
         var caller = client.Length == 0
             ? null
-            : new EdgeCaller(headers[GatewayHeaders.TenantId].ToString(), client, headers[GatewayHeaders.Subject].ToString(), headers[GatewayHeaders.Scopes].ToString());
+            : new EdgeCaller(headers[GatewayHeaders.TenantId].ToString(), client, headers[GatewayHeaders.Subject].ToString(), headers[GatewayHeaders.Scopes].ToString(), headers[GatewayHeaders.Actors].ToString());
         var signed = new EdgeSignedRequest(
             request.Method,
             request.Path.Value ?? string.Empty,

@@ -1,7 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Yarp.ReverseProxy;
-using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
 
 namespace AgentCore.Gateway.Edge.Health;

@@ -16,7 +16,10 @@ internal static class GatewayIdentities
     /// <summary>The client application property that binds a confidential client to a tenant.</summary>
     public const string TenantProperty = "tenant_id";
 
-    public static ClaimsIdentity ForUser(UserAccount user, IEnumerable<string> scopes, ClaimsIdentity? previous = null)
+    /// <summary>The claim of the delegation chain (RFC 8693 section 4.1).</summary>
+    public const string ActorClaim = "act";
+
+    public static ClaimsIdentity ForUser(UserAccount user, IEnumerable<string> scopes, ClaimsIdentity? previous = null, IReadOnlyCollection<string>? resources = null)
     {
         // A refreshed or redeemed identity keeps OpenIddict's private claims (authorization id, …) so rotation and
         // family revocation still work; the user's own claims are read afresh, as roles may have changed.
@@ -26,10 +29,10 @@ internal static class GatewayIdentities
             .SetClaim(Claims.PreferredUsername, user.UserName)
             .SetClaim(GatewayClaims.TenantId, user.TenantId)
             .SetClaims(GatewayClaims.Roles, [.. user.Roles]);
-        return Finish(identity, scopes);
+        return Finish(identity, scopes, resources);
     }
 
-    public static ClaimsIdentity ForClient(string clientId, string? tenantId, IEnumerable<string> scopes)
+    public static ClaimsIdentity ForClient(string clientId, string? tenantId, IEnumerable<string> scopes, IReadOnlyCollection<string>? resources = null)
     {
         var identity = NewIdentity();
         identity.SetClaim(Claims.Subject, clientId);
@@ -38,16 +41,20 @@ internal static class GatewayIdentities
             identity.SetClaim(GatewayClaims.TenantId, tenantId);
         }
 
-        return Finish(identity, scopes);
+        return Finish(identity, scopes, resources);
     }
 
     private static ClaimsIdentity NewIdentity() =>
         new(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, GatewayClaims.Roles);
 
-    private static ClaimsIdentity Finish(ClaimsIdentity identity, IEnumerable<string> scopes)
+    /// <summary>
+    /// The token's audience: the resources the client asked for (RFC 8707), else the gateway's API. A token for an MCP
+    /// server is therefore never accepted by the API, nor the other way round.
+    /// </summary>
+    private static ClaimsIdentity Finish(ClaimsIdentity identity, IEnumerable<string> scopes, IReadOnlyCollection<string>? resources)
     {
         identity.SetScopes(scopes);
-        identity.SetResources(GatewayTokens.Audience);
+        identity.SetResources(resources is { Count: > 0 } ? resources : [GatewayTokens.Audience]);
         identity.SetDestinations(claim => Destinations(claim, identity));
         return identity;
     }
@@ -58,6 +65,7 @@ internal static class GatewayIdentities
         Claims.Name or Claims.PreferredUsername when identity.HasScope(Scopes.Profile) =>
             [OpenIddictConstants.Destinations.AccessToken, OpenIddictConstants.Destinations.IdentityToken],
         Claims.Name or Claims.PreferredUsername => [OpenIddictConstants.Destinations.AccessToken],
+        ActorClaim => [OpenIddictConstants.Destinations.AccessToken],
         GatewayClaims.TenantId or GatewayClaims.Roles =>
             [OpenIddictConstants.Destinations.AccessToken, OpenIddictConstants.Destinations.IdentityToken],
 

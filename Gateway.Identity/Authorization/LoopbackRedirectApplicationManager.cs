@@ -63,7 +63,9 @@ internal sealed class LoopbackRedirectApplicationManager(
         return false;
     }
 
+    /// <summary>A loopback IP, or <c>localhost</c> as the MCP authorization spec also allows for native clients.</summary>
     private static bool IsLoopbackIp(Uri uri) =>
-        uri.Scheme == Uri.UriSchemeHttp && uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 &&
-        IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
+        uri.Scheme == Uri.UriSchemeHttp
+        && (string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address)));
 }

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Identity.Auditing;
+using AgentCore.Gateway.Identity.Login;
 using AgentCore.Gateway.Identity.Users;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -33,7 +35,8 @@ internal static class OidcEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> AuthorizeAsync(HttpContext context, UserAuthenticator users)
+    private static async Task<IResult> AuthorizeAsync(
+        HttpContext context, UserAuthenticator users, IOpenIddictApplicationManager applications, IOpenIddictAuthorizationManager authorizations, AuthAudit audit)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
@@ -58,9 +61,51 @@ internal static class OidcEndpoints
                 [CookieAuthenticationDefaults.AuthenticationScheme]);
         }
 
-        // First-party clients only: consent is implicit, and OpenIddict has already checked the client's scope permissions.
-        var identity = GatewayIdentities.ForUser(user, request.GetScopes());
+        // OpenIddict has already checked the client's scope and resource permissions. First-party clients have implicit
+        // consent; the others (MCP clients) ask the user once, and the answer is remembered.
+        var identity = GatewayIdentities.ForUser(user, request.GetScopes(), resources: request.GetResources());
+        var application = await applications.FindByClientIdAsync(request.ClientId!, context.RequestAborted)
+            ?? throw new InvalidOperationException("The client no longer exists.");
+        if (await applications.HasConsentTypeAsync(application, ConsentTypes.Explicit, context.RequestAborted))
+        {
+            var clientKey = await applications.GetIdAsync(application, context.RequestAborted);
+            var granted = await FirstAsync(authorizations.FindAsync(user.Id, clientKey, Statuses.Valid, AuthorizationTypes.Permanent, request.GetScopes(), context.RequestAborted));
+            if (granted is null)
+            {
+                switch (await ConsentPage.ReadAnswerAsync(context))
+                {
+                    case ConsentPage.Answer.Accepted:
+                        granted = await authorizations.CreateAsync(
+                            new ClaimsPrincipal(identity), user.Id, clientKey!, AuthorizationTypes.Permanent, request.GetScopes(), context.RequestAborted);
+                        audit.Record(context, AuditEventTypes.ConsentGranted, AuditOutcomes.Success, new AuditActor(request.ClientId, user.Id, user.TenantId));
+                        break;
+                    case ConsentPage.Answer.None when !request.HasPromptValue(PromptValues.None):
+                        return ConsentPage.Render(context, request, await applications.GetDisplayNameAsync(application, context.RequestAborted) ?? request.ClientId!, user);
+                    default:
+                        return Results.Forbid(
+                            new AuthenticationProperties(new Dictionary<string, string?>
+                            {
+                                [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.AccessDenied,
+                                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The user did not allow the client.",
+                            }),
+                            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+                }
+            }
+
+            identity.SetAuthorizationId(await authorizations.GetIdAsync(granted, context.RequestAborted));
+        }
+
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static async Task<object?> FirstAsync(IAsyncEnumerable<object> items)
+    {
+        await foreach (var item in items)
+        {
+            return item;
+        }
+
+        return null;
     }
 
     private static async Task<IResult> UserinfoAsync(HttpContext context, UserAuthenticator users)

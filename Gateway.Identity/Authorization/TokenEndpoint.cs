@@ -18,7 +18,8 @@ internal static class TokenEndpoint
     public static async Task<IResult> HandleAsync(
         HttpContext context,
         IOpenIddictApplicationManager applications,
-        UserAuthenticator users)
+        UserAuthenticator users,
+        DelegatedTokens delegation)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request cannot be retrieved.");
@@ -40,7 +41,7 @@ internal static class TokenEndpoint
                     .Select(permission => permission[Permissions.Prefixes.Scope.Length..])];
             }
 
-            return SignIn(GatewayIdentities.ForClient(request.ClientId!, tenant, scopes));
+            return SignIn(GatewayIdentities.ForClient(request.ClientId!, tenant, scopes, request.GetResources()));
         }
 
         if (request.IsPasswordGrantType())
@@ -49,7 +50,7 @@ internal static class TokenEndpoint
                 request.Username ?? string.Empty, request.Password ?? string.Empty, context.Connection.RemoteIpAddress, cancellationToken);
             return result switch
             {
-                LoginResult.Succeeded => SignIn(GatewayIdentities.ForUser(user!, request.GetScopes())),
+                LoginResult.Succeeded => SignIn(GatewayIdentities.ForUser(user!, request.GetScopes(), resources: request.GetResources())),
                 LoginResult.DirectoryUnavailable => Refuse(Errors.TemporarilyUnavailable, "Sign-in through the user's directory is unavailable right now; try again later."),
                 _ => Refuse(Errors.InvalidGrant, "The user name or password is incorrect."),
             };
@@ -65,7 +66,19 @@ internal static class TokenEndpoint
             }
 
             var previous = new ClaimsIdentity(redeemed.Principal!.Claims, redeemed.Principal.Identity?.AuthenticationType, Claims.Name, Claims.Role);
-            return SignIn(GatewayIdentities.ForUser(user, redeemed.Principal.GetScopes(), previous));
+
+            // RFC 8707 section 2.2: a token request may narrow the grant's resources; without one, the grant's stand.
+            var requested = request.GetResources();
+            var resources = requested.IsEmpty ? redeemed.Principal.GetResources() : requested;
+            return SignIn(GatewayIdentities.ForUser(user, redeemed.Principal.GetScopes(), previous, resources));
+        }
+
+        if (request.IsTokenExchangeGrantType())
+        {
+            var exchanged = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            var actor = exchanged.Properties?.GetParameter<ClaimsPrincipal>(OpenIddictServerAspNetCoreConstants.Properties.ActorTokenPrincipal);
+            var (identity, error, description) = await delegation.ExchangeAsync(request, exchanged.Principal!, actor, cancellationToken);
+            return identity is null ? Refuse(error!, description!) : SignIn(identity);
         }
 
         return Refuse(Errors.UnsupportedGrantType, "The grant type is not supported.");

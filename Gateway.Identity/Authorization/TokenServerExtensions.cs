@@ -1,5 +1,6 @@
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Identity.Auditing;
+using AgentCore.Gateway.Identity.ClientRegistration;
 using AgentCore.Gateway.Identity.Login;
 using AgentCore.Gateway.Identity.Storage;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -50,7 +51,11 @@ internal static class TokenServerExtensions
         var issuer = builder.Configuration[GatewayTokens.IssuerConfigurationKey]
             ?? throw new InvalidOperationException($"The token issuer is not configured ({GatewayTokens.IssuerConfigurationKey}).");
 
+        builder.AddValidatedOptions<TokenExchangeOptions>(TokenExchangeOptions.SectionName);
+        var resources = ProtectedResources.From(builder.Configuration, issuer);
+        builder.Services.AddSingleton(resources);
         builder.Services.AddSingleton<ClientSecretVerifications>();
+        builder.Services.AddScoped<DelegatedTokens>();
         builder.Services.AddOpenIddict()
             .AddCore(core =>
             {
@@ -66,13 +71,20 @@ internal static class TokenServerExtensions
                     .SetUserInfoEndpointUris(OidcEndpoints.UserinfoPath.TrimStart('/'))
                     .SetIntrospectionEndpointUris("connect/introspect")
                     .SetRevocationEndpointUris("connect/revoke")
-                    .SetJsonWebKeySetEndpointUris(".well-known/jwks");
+                    .SetJsonWebKeySetEndpointUris(".well-known/jwks")
+                    .SetConfigurationEndpointUris(".well-known/openid-configuration", ".well-known/oauth-authorization-server");
 
                 server.AllowClientCredentialsFlow()
                     .AllowPasswordFlow()
                     .AllowAuthorizationCodeFlow()
                     .AllowRefreshTokenFlow()
+                    .AllowTokenExchangeFlow()
                     .RequireProofKeyForCodeExchange();
+
+                // RFC 8707: the resources a token may be bound to (the MCP servers behind the Edge); any other is
+                // invalid_target. Which client may ask for which is the token endpoint's decision (TokenExchangeOptions).
+                server.RegisterResources([.. resources.Uris]);
+                server.IgnoreResourcePermissions();
 
                 // OAuth 2.1: S256 only. A missing method defaults to plain, so it is refused too.
                 server.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
@@ -89,6 +101,11 @@ internal static class TokenServerExtensions
                 server.AddEventHandler(TokenResponseAuditHandler.Descriptor);
                 server.AddEventHandler(RevocationAuditHandler.Descriptor);
                 server.AddEventHandler(AccessTokenNotBeforeHandler.Descriptor);
+                server.RemoveEventHandler(OpenIddictServerHandlers.Exchange.ValidateAuthorizedParty.Descriptor);
+                server.AddEventHandler(DelegationPartyHandler.Descriptor);
+                server.AddEventHandler(ClientMetadataDocumentHandler.AuthorizationRequests);
+                server.AddEventHandler(ClientMetadataDocumentHandler.TokenRequests);
+                server.AddEventHandler(RegistrationMetadataHandler.Descriptor);
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()

@@ -27,7 +27,7 @@ internal static class LoginPage
     /// A strict policy: nothing but this site's stylesheet, no script at all. No <c>form-action</c>, because browsers
     /// apply it to the redirects after a sign-in too, and those go to each client's own redirect URI.
     /// </summary>
-    private const string ContentSecurityPolicy =
+    public const string ContentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
 
     private static readonly Lazy<byte[]> Stylesheet = new(() =>
@@ -117,19 +117,7 @@ internal static class LoginPage
             providerHtml = $"<section class=\"providers\" aria-labelledby=\"providers-title\"><h2 id=\"providers-title\">Or use your organisation's account</h2><ul>{providerHtml}</ul></section>";
         }
 
-        var html = $"""
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Sign in · AgentCore Gateway</title>
-            <link rel="icon" href="data:,">
-            <link rel="stylesheet" href="{StylesheetPath}">
-            </head>
-            <body>
-            <main aria-labelledby="title">
-            <p class="product">AgentCore Gateway</p>
+        var main = $"""
             <h1 id="title">Sign in</h1>
             {errorHtml}
             <form method="post" action="{Path}">
@@ -140,12 +128,7 @@ internal static class LoginPage
             <button type="submit">Sign in</button>
             </form>
             {providerHtml}
-            </main>
-            </body>
-            </html>
             """;
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+        return ProductPage.Render(context, "Sign in", main, status);
     }
 }

@@ -4,7 +4,7 @@ namespace AgentCore.Gateway.Identity.Seeding;
 
 /// <summary>
 /// The <c>DevelopmentSeed</c> section, read only in the Development environment: the secrets and passwords of the
-/// development clients and users (README, section Identity). Production configuration never has it.
+/// development clients and users (docs/identity.md, Development seed). Production configuration never has it.
 /// </summary>
 internal sealed class DevelopmentSeedOptions
 {
@@ -21,4 +21,7 @@ internal sealed class DevelopmentSeedOptions
 
     [Required]
     public string BobPassword { get; set; } = string.Empty;
+
+    /// <summary>The secret of the development agents (token exchange); none are created without it.</summary>
+    public string AgentClientSecret { get; set; } = string.Empty;
 }

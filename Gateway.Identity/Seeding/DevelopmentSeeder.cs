@@ -23,6 +23,10 @@ internal sealed class DevelopmentSeeder(
     public const string ServiceClientId = "agentcore-service";
     public const string CliClientId = "agentcore-cli";
     public const string AdminClientId = "agentcore-admin";
+    public const string McpClientId = "agentcore-mcp";
+
+    /// <summary>Agents that act for users through token exchange: an orchestrator, its sub-agent, and that one's sub-agent.</summary>
+    public static readonly string[] AgentClientIds = ["agent-orchestrator", "agent-researcher", "agent-summarizer"];
 
     public async Task SeedAsync(IdentityStoreDbContext db, CancellationToken cancellationToken)
     {
@@ -42,7 +46,44 @@ internal sealed class DevelopmentSeeder(
         await AddClientAsync(applications, Confidential(AdminClientId, "AgentCore administration", seed.AdminClientSecret,
             GatewayScopes.AuditRead, GatewayScopes.GatewayAdmin), cancellationToken);
         await AddClientAsync(applications, Cli(), cancellationToken);
+        await AddClientAsync(applications, McpClient(), cancellationToken);
+        if (seed.AgentClientSecret.Length > 0)
+        {
+            foreach (var agent in AgentClientIds)
+            {
+                var descriptor = Confidential(agent, agent, seed.AgentClientSecret, GatewayScopes.AgentsRead, GatewayScopes.AgentsWrite);
+                descriptor.Permissions.Add(Permissions.GrantTypes.TokenExchange);
+                descriptor.Properties[GatewayIdentities.TenantProperty] = JsonSerializer.SerializeToElement("acme");
+                await AddClientAsync(applications, descriptor, cancellationToken);
+            }
+        }
     }
+
+    /// <summary>
+    /// A pre-registered MCP client (a desktop assistant, an IDE): public, PKCE, loopback redirects on any port per the MCP
+    /// authorization spec, and explicit consent, so the user sees what it asks for the first time.
+    /// </summary>
+    private static OpenIddictApplicationDescriptor McpClient() => new()
+    {
+        ClientId = McpClientId,
+        ClientType = ClientTypes.Public,
+        ConsentType = ConsentTypes.Explicit,
+        DisplayName = "MCP client",
+        RedirectUris = { new Uri("http://localhost/callback"), new Uri("http://127.0.0.1/callback") },
+        Permissions =
+        {
+            Permissions.Endpoints.Authorization,
+            Permissions.Endpoints.Token,
+            Permissions.Endpoints.Revocation,
+            Permissions.GrantTypes.AuthorizationCode,
+            Permissions.GrantTypes.RefreshToken,
+            Permissions.ResponseTypes.Code,
+            Permissions.Prefixes.Scope + GatewayScopes.AgentsRead,
+            Permissions.Prefixes.Scope + GatewayScopes.AgentsWrite,
+            Permissions.Prefixes.Scope + Scopes.OfflineAccess,
+        },
+        Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+    };
 
     private static OpenIddictApplicationDescriptor Confidential(string clientId, string name, string secret, params string[] scopes)
     {

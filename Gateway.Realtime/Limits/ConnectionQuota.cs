@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using AgentCore.Gateway.Contracts;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

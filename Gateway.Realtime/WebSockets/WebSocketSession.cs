@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.Realtime.Authentication;
 using AgentCore.Gateway.Realtime.Connections;
 using AgentCore.Gateway.Realtime.Streaming;
 using AgentCore.Gateway.Realtime.Telemetry;

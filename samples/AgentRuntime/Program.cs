@@ -23,6 +23,3 @@ app.MapDefaultEndpoints();
 app.MapAgentTasks();
 
 app.Run();
-
-/// <summary>The agent runtime's entry point, visible to in-process tests.</summary>
-public partial class Program;

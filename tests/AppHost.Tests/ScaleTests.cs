@@ -1,4 +1,3 @@
-using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 
@@ -13,7 +12,7 @@ public sealed class ScaleTests
         var resources = await ModelAsync();
 
         var projects = resources.OfType<ProjectResource>().Select(project => project.Name).Order(StringComparer.Ordinal);
-        Assert.Equal(["agentruntime", "audit", "edge", "identity", "realtime", "realtime-2"], projects);
+        Assert.Equal(["agentruntime", "agenttools", "audit", "edge", "identity", "realtime", "realtime-2"], projects);
         Assert.DoesNotContain(resources, resource => resource.Name == "edge-proxy");
         var endpoints = resources.OfType<ProjectResource>().SelectMany(project => project.Annotations.OfType<EndpointAnnotation>()).ToList();
         Assert.All(endpoints, endpoint => Assert.False(endpoint.IsProxied, $"{endpoint.Name} is behind the orchestrator's proxy"));
@@ -27,7 +26,7 @@ public sealed class ScaleTests
         var resources = await ModelAsync("--Scale:Edge=2", "--Scale:Realtime=3", "--Scale:AgentRuntime=2", "--Scale:Audit=2", "--Edge:Port=18181");
 
         var projects = resources.OfType<ProjectResource>().Select(project => project.Name).Order(StringComparer.Ordinal);
-        Assert.Equal(["agentruntime", "agentruntime-2", "audit", "audit-2", "edge", "edge-2", "identity", "realtime", "realtime-2", "realtime-3"], projects);
+        Assert.Equal(["agentruntime", "agentruntime-2", "agenttools", "audit", "audit-2", "edge", "edge-2", "identity", "realtime", "realtime-2", "realtime-3"], projects);
         var front = Assert.Single(resources, resource => resource.Name == "edge-proxy");
         Assert.Contains(front.Annotations.OfType<EndpointAnnotation>(), endpoint => endpoint.Name == "http" && endpoint.Port == 18181 && !endpoint.IsProxied);
         Assert.DoesNotContain(

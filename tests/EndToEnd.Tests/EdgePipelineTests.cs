@@ -22,7 +22,7 @@ public sealed class EdgePipelineTests(GatewayStackFixture stack)
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal(ErrorCodes.PayloadTooLarge, (await Envelope.ErrorOf(response)).GetProperty("code").GetString());
+        Assert.Equal(ErrorCodes.PayloadTooLarge, (await ErrorEnvelope.ErrorOf(response)).GetProperty("code").GetString());
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class EdgePipelineTests(GatewayStackFixture stack)
                 TimeSpan.FromSeconds(90),
                 TestContext.Current.CancellationToken);
             Assert.NotNull(unavailable.Headers.RetryAfter);
-            Assert.Equal(ErrorCodes.ServiceUnavailable, (await Envelope.ErrorOf(unavailable)).GetProperty("code").GetString());
+            Assert.Equal(ErrorCodes.ServiceUnavailable, (await ErrorEnvelope.ErrorOf(unavailable)).GetProperty("code").GetString());
         }
         finally
         {
@@ -67,7 +67,7 @@ public sealed class EdgePipelineTests(GatewayStackFixture stack)
             response => response.StatusCode == HttpStatusCode.NotFound,
             TimeSpan.FromSeconds(90),
             TestContext.Current.CancellationToken);
-        Assert.Equal(ErrorCodes.NotFound, (await Envelope.ErrorOf(recovered)).GetProperty("code").GetString());
+        Assert.Equal(ErrorCodes.NotFound, (await ErrorEnvelope.ErrorOf(recovered)).GetProperty("code").GetString());
     }
 
     // The token tests need Identity's client_credentials grant (issue 3).
@@ -108,7 +108,7 @@ public sealed class EdgePipelineTests(GatewayStackFixture stack)
         using var response = await AgentTasks.PostAsync(client, "agent-1", request => request.Authorize(token));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(ErrorCodes.AuthorizationDenied, (await Envelope.ErrorOf(response)).GetProperty("code").GetString());
+        Assert.Equal(ErrorCodes.AuthorizationDenied, (await ErrorEnvelope.ErrorOf(response)).GetProperty("code").GetString());
     }
 
     private static async Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string key)

@@ -65,7 +65,7 @@ public sealed class RealtimeThroughEdgeTests(GatewayStackFixture stack)
         using var refused = await AgentSocket.HandshakeAsync(stack.EdgeAddress, Agent, bearer: null, queryToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Equal(ErrorCodes.AuthenticationFailed, (await Envelope.ErrorOf(refused)).GetProperty("code").GetString());
+        Assert.Equal(ErrorCodes.AuthenticationFailed, (await ErrorEnvelope.ErrorOf(refused)).GetProperty("code").GetString());
         Assert.False(refused.Headers.Contains("Sec-WebSocket-Accept"));
     }
 
@@ -80,12 +80,12 @@ public sealed class RealtimeThroughEdgeTests(GatewayStackFixture stack)
         // The runtime registered its agents in the directory when it started: no event needs to have happened.
         using var upgrade = await AgentSocket.HandshakeAsync(stack.EdgeAddress, agent, acmeToken);
         Assert.Equal(HttpStatusCode.NotFound, upgrade.StatusCode);
-        Assert.Equal(ErrorCodes.NotFound, (await Envelope.ErrorOf(upgrade)).GetProperty("code").GetString());
+        Assert.Equal(ErrorCodes.NotFound, (await ErrorEnvelope.ErrorOf(upgrade)).GetProperty("code").GetString());
         Assert.False(upgrade.Headers.Contains("Sec-WebSocket-Accept"));
 
         using var stream = await SseStream.RequestAsync(edge, $"?agent_id={agent}", acmeToken);
         Assert.Equal(HttpStatusCode.NotFound, stream.StatusCode);
-        Assert.Equal(ErrorCodes.NotFound, (await Envelope.ErrorOf(stream)).GetProperty("code").GetString());
+        Assert.Equal(ErrorCodes.NotFound, (await ErrorEnvelope.ErrorOf(stream)).GetProperty("code").GetString());
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -108,7 +107,7 @@ public sealed class SecurityThroughEdgeTests(GatewayStackFixture stack)
         using var probe = await management.GetAsync(new Uri("/health", UriKind.Relative), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Equal(ErrorCodes.AuthenticationFailed, (await Envelope.ErrorOf(refused)).GetProperty("code").GetString());
+        Assert.Equal(ErrorCodes.AuthenticationFailed, (await ErrorEnvelope.ErrorOf(refused)).GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.NotFound, probeOnServicePort.StatusCode);
         Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
     }
@@ -145,7 +144,7 @@ public sealed class SecurityThroughEdgeTests(GatewayStackFixture stack)
         using var redirected = await edge.SendAsync(spoofed, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Equal(ErrorCodes.InvalidRequest, (await Envelope.ErrorOf(refused)).GetProperty("code").GetString());
+        Assert.Equal(ErrorCodes.InvalidRequest, (await ErrorEnvelope.ErrorOf(refused)).GetProperty("code").GetString());
         var login = redirected.RequestMessage!.RequestUri!;
         Assert.Equal(stack.EdgeAddress.Authority, login.Authority);
         Assert.Equal("/connect/login", login.AbsolutePath);
@@ -180,7 +179,7 @@ public sealed class SecurityThroughEdgeTests(GatewayStackFixture stack)
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
-                Assert.Equal("The token has been revoked.", (await Envelope.ErrorOf(response)).GetProperty("message").GetString());
+                Assert.Equal("The token has been revoked.", (await ErrorEnvelope.ErrorOf(response)).GetProperty("message").GetString());
                 return;
             }
 

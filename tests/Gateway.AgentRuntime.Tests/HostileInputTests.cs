@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.TestSupport;

@@ -1,12 +1,12 @@
 using AgentCore.Gateway.Authentication.EdgeTrust;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Edge.Tests.Mcp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace AgentCore.Gateway.Edge.Tests;
 
@@ -17,6 +17,9 @@ namespace AgentCore.Gateway.Edge.Tests;
 internal sealed class EchoBackend(string trustKey) : IAsyncDisposable
 {
     private WebApplication? app;
+
+    /// <summary>The MCP server it also is, at <c>/mcp/{server}</c>.</summary>
+    public McpToolServer McpTools { get; } = new();
 
     public string Address { get; private set; } = null!;
 
@@ -33,7 +36,8 @@ internal sealed class EchoBackend(string trustKey) : IAsyncDisposable
         app.MapGet("/health", () => Results.Ok());
         app.MapGet("/ready/{need}", () => Results.Ok());
         app.Map("/ws/echo", EchoWebSocketAsync);
-        app.MapGet("/slow/{**rest}", async (CancellationToken cancellationToken) =>
+        app.MapPost("/mcp/{server}", McpTools.AnswerAsync);
+        app.Map("/slow/{**rest}", async (CancellationToken cancellationToken) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
             return Results.Ok();

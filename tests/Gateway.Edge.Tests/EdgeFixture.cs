@@ -1,3 +1,4 @@
+using AgentCore.Gateway.Edge.Tests.Mcp;
 using AgentCore.Gateway.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -18,7 +19,7 @@ public class EdgeFixture : IAsyncLifetime
     public const string AllScopes = "agents.read agents.write events.read";
 
     private const string TrustKey = "test-only-edge-trust-key-0123456789abcdefghijklmnop";
-    private static readonly string[] Clusters = ["identity", "realtime", "audit", "agentruntime"];
+    private static readonly string[] Clusters = ["identity", "realtime", "audit", "agentruntime", "agenttools"];
 
     private readonly EchoBackend backend = new(TrustKey);
     private RedisServer? redis;
@@ -26,6 +27,9 @@ public class EdgeFixture : IAsyncLifetime
 
     /// <summary>Identity's stand-in; its discovery document names the public Edge, as Identity's does.</summary>
     internal GatewayTokenServer Tokens { get; private set; } = null!;
+
+    /// <summary>The MCP server behind the <c>agenttools</c> cluster.</summary>
+    internal McpToolServer McpTools => backend.McpTools;
 
     /// <summary>The backend's own address, to prove it cannot be called around the Edge.</summary>
     public Uri BackendAddress => new(backend.Address);

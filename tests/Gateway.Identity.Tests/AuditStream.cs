@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AgentCore.Gateway.Contracts;
-using StackExchange.Redis;
 
 namespace AgentCore.Gateway.Identity.Tests;
 

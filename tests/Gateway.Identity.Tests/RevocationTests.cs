@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Threading.Channels;
 using AgentCore.Gateway.Contracts;
 using Microsoft.IdentityModel.JsonWebTokens;

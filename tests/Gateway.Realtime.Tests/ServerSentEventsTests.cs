@@ -3,7 +3,6 @@ using System.Text.Json;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Realtime.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
-using StackExchange.Redis;
 
 namespace AgentCore.Gateway.Realtime.Tests;
 

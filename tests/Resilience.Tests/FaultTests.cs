@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.EndToEnd.Tests;
 using AgentCore.Gateway.Realtime.Tests.Infrastructure;

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using AgentCore.Gateway.Contracts;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace AgentCore.Gateway.ServiceDefaults.Tests;
 

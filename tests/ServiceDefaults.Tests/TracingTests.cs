@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
 

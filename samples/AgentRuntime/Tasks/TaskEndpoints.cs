@@ -78,6 +78,47 @@ internal static class TaskEndpoints
             new TaskCreated(task.Id, task.Status, agentId, task.EstimatedCompletion));
     }
 
+    /// <summary>The agents of the caller's tenant, by id.</summary>
+    public static async Task<IResult> ListAgentsAsync(HttpContext context, AgentsDbContext db)
+    {
+        if (context.GetEdgeCaller() is not { TenantId.Length: > 0 } caller)
+        {
+            return ErrorResponses.Result(StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationFailed, "The caller is not authenticated for a tenant.");
+        }
+
+        var agents = await db.Agents.AsNoTracking()
+            .Where(agent => agent.TenantId == caller.TenantId)
+            .OrderBy(agent => agent.Id)
+            .Select(agent => new AgentView(agent.Id, agent.Name))
+            .ToListAsync(context.RequestAborted)
+            .ConfigureAwait(false);
+        return TypedResults.Ok(new AgentList(agents));
+    }
+
+    /// <summary>Cancels every task of the agent that has not completed yet; the worker never picks them up again.</summary>
+    public static async Task<IResult> CancelAllAsync(string agentId, HttpContext context, AgentsDbContext db, TimeProvider time)
+    {
+        if (context.GetEdgeCaller() is not { TenantId.Length: > 0 } caller)
+        {
+            return ErrorResponses.Result(StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationFailed, "The caller is not authenticated for a tenant.");
+        }
+
+        if (!await db.Agents.AnyAsync(agent => agent.Id == agentId && agent.TenantId == caller.TenantId, context.RequestAborted).ConfigureAwait(false))
+        {
+            return ErrorResponses.Result(StatusCodes.Status404NotFound, ErrorCodes.NotFound, AgentNotFound);
+        }
+
+        var now = time.GetUtcNow();
+        var cancelled = await db.Tasks
+            .Where(task => task.AgentId == agentId && task.TenantId == caller.TenantId
+                && (task.Status == TaskStatuses.Created || task.Status == TaskStatuses.Running))
+            .ExecuteUpdateAsync(
+                update => update.SetProperty(task => task.Status, TaskStatuses.Cancelled).SetProperty(task => task.CompletedAt, now),
+                context.RequestAborted)
+            .ConfigureAwait(false);
+        return TypedResults.Ok(new TasksCancelled(agentId, cancelled));
+    }
+
     public static async Task<IResult> GetAsync(string agentId, string taskId, HttpContext context, AgentsDbContext db)
     {
         if (context.GetEdgeCaller() is not { TenantId.Length: > 0 } caller)

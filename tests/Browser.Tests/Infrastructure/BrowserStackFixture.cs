@@ -63,6 +63,10 @@ public sealed class BrowserStackFixture : GatewayStackFixture
             ClientId = ProviderClientId,
             ClientSecret = ProviderClientSecret,
             ClientType = ClientTypes.Confidential,
+
+            // The provider trusts the gateway as its own first-party client; OpenIddict's default (explicit) would ask
+            // the user's consent at the provider, which this test does not play.
+            ConsentType = ConsentTypes.Implicit,
             RedirectUris = { new Uri(PublicAddress, $"connect/federation/{ProviderName}/callback") },
             Permissions =
             {

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using AgentCore.Gateway.Authentication.AccessTokens;
 using AgentCore.Gateway.Contracts;

@@ -10,13 +10,13 @@ public sealed class EdgeSignatureTests
 
     private static readonly EdgeSignedRequest Signed = new(
         "POST", "/api/v1/agents/a-1/tasks", "?b=2&a=1", "6f1c1a52-8d55-4c1e-9a55-0b7f3e2a1c44", 1_700_000_000,
-        new EdgeCaller("acme", "client-1", "user-7", "agents.read agents.write"), "203.0.113.7", "digest-of-the-body");
+        new EdgeCaller("acme", "client-1", "user-7", "agents.read agents.write", "agent-2 agent-1"), "203.0.113.7", "digest-of-the-body");
 
     [Fact]
     public void The_signature_covers_the_documented_canonical_form_of_a_caller()
     {
         Assert.Equal(
-            Expected("POST\n/api/v1/agents/a-1/tasks\n1:a=1:1&1:b=1:2&\n6f1c1a52-8d55-4c1e-9a55-0b7f3e2a1c44\n1700000000\nacme\nclient-1\nuser-7\nagents.read agents.write\n203.0.113.7\ndigest-of-the-body"),
+            Expected("POST\n/api/v1/agents/a-1/tasks\n1:a=1:1&1:b=1:2&\n6f1c1a52-8d55-4c1e-9a55-0b7f3e2a1c44\n1700000000\nacme\nclient-1\nuser-7\nagents.read agents.write\nagent-2 agent-1\n203.0.113.7\ndigest-of-the-body"),
             EdgeSignature.Compute(Key, Signed));
     }
 
@@ -25,12 +25,12 @@ public sealed class EdgeSignatureTests
     {
         var signature = EdgeSignature.Compute(Key, new EdgeSignedRequest("GET", "/api/v1/auth/ünïcode", null, "id-1", 42, null, string.Empty, string.Empty));
 
-        Assert.Equal(Expected("GET\n/api/v1/auth/ünïcode\n\nid-1\n42\n\n\n\n\n\n"), signature);
+        Assert.Equal(Expected("GET\n/api/v1/auth/ünïcode\n\nid-1\n42\n\n\n\n\n\n\n"), signature);
     }
 
     public static TheoryData<string> Tampered() =>
     [
-        "method", "path", "query", "request id", "timestamp", "tenant", "scopes", "client address", "body",
+        "method", "path", "query", "request id", "timestamp", "tenant", "scopes", "actors", "client address", "body",
     ];
 
     [Theory]
@@ -46,6 +46,7 @@ public sealed class EdgeSignatureTests
             "timestamp" => Signed with { Timestamp = Signed.Timestamp + 1 },
             "tenant" => Signed with { Caller = Signed.Caller! with { TenantId = "globex" } },
             "scopes" => Signed with { Caller = Signed.Caller! with { Scopes = "agents.read agents.write gateway.admin" } },
+            "actors" => Signed with { Caller = Signed.Caller! with { Actors = "agent-1" } },
             "client address" => Signed with { ForwardedFor = "198.51.100.1" },
             _ => Signed with { BodyDigest = "another-digest" },
         };

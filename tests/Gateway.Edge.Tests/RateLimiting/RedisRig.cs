@@ -1,10 +1,10 @@
+using System.Diagnostics.Metrics;
 using AgentCore.Gateway.Edge.RateLimiting;
 using AgentCore.Gateway.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
-using System.Diagnostics.Metrics;
 
 namespace AgentCore.Gateway.Edge.Tests.RateLimiting;
 

@@ -80,6 +80,10 @@ public sealed class FederationFixture(IdentityServerFixture servers) : IAsyncLif
             ClientId = ClientId,
             ClientSecret = ClientSecret,
             ClientType = ClientTypes.Confidential,
+
+            // The provider trusts the gateway as its own first-party client; OpenIddict's default (explicit) would ask
+            // the user's consent at the provider, which these tests do not play.
+            ConsentType = ConsentTypes.Implicit,
             RedirectUris = { new Uri(GatewayAddress, $"connect/federation/{providerName}/callback") },
             Permissions =
             {

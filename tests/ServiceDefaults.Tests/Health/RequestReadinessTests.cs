@@ -4,10 +4,7 @@ using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.ServiceDefaults.Health;
 using AgentCore.Gateway.ServiceDefaults.Redis;
 using AgentCore.Gateway.TestSupport;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace AgentCore.Gateway.ServiceDefaults.Tests.Health;

@@ -6,9 +6,6 @@ using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.ServiceDefaults.Input;
 using AgentCore.Gateway.TestSupport;
 using CsCheck;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace AgentCore.Gateway.ServiceDefaults.Tests.Input;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.ServiceDefaults.Redis;
 using AgentCore.Gateway.TestSupport;
-using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 
 namespace AgentCore.Gateway.ServiceDefaults.Tests.Redis;

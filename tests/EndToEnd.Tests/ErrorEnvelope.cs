@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace AgentCore.Gateway.EndToEnd.Tests;
 
 /// <summary>Reads the gateway's error envelope.</summary>
-internal static class Envelope
+internal static class ErrorEnvelope
 {
     /// <summary>The envelope's <c>error</c> object.</summary>
     public static async Task<JsonElement> ErrorOf(HttpResponseMessage response) =>
