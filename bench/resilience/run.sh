@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # The fault suite's full form (docs/resilience.md): tests/Resilience.Tests with RESILIENCE_PROFILE=full (more load,
 # longer outages) on the real AppHost, each fault's row of recovery times and counts appended to a table.
-# .ci/run runs the same suite in its short form (the default profile) with the other tests, without the explicit ones
-# (docs/resilience.md says which and why); this script runs those too.
+# .ci/run runs the same suite in its short form (the default profile) with the other tests.
 # Usage: bench/resilience/run.sh [TABLE_FILE]   (default: bench/results/resilience-<UTC time>.md)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,6 +22,6 @@ dotnet build tests/Resilience.Tests -v q -nologo >"$build_log" 2>&1 || { cat "$b
 # The stack uses fixed ports (https, dashboard): one stack at a time on this machine.
 status=0
 RESILIENCE_PROFILE=${RESILIENCE_PROFILE:-full} RESILIENCE_REPORT="$table" \
-  flock /tmp/apphost.lock dotnet test --project tests/Resilience.Tests --no-build -- --explicit on || status=$?
+  flock /tmp/apphost.lock dotnet test --project tests/Resilience.Tests --no-build || status=$?
 cat "$table"
 exit "$status"

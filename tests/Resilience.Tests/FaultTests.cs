@@ -138,11 +138,7 @@ public sealed class FaultTests(ResilienceStackFixture stack)
         AssertRefusedWithEnvelope(load.Tokens.Where(attempt => attempt.Status != HttpStatusCode.OK));
     }
 
-    // Explicit (not in .ci/run; bench/resilience/run.sh runs it): it failed once in three runs, with every SSE subscriber
-    // complete but the WebSocket subscribers, after resuming on the other replica, missing 17 to 30 later events while
-    // their connections stayed open (docs/resilience.md). That is a fault of the resume path to find, not of the test,
-    // but a suite that fails one run in three cannot guard CI.
-    [Fact(Explicit = true)]
+    [Fact]
     public async Task One_Realtime_replica_killed_its_clients_resume_on_the_other_and_miss_nothing()
     {
         using var client = stack.CreateEdgeClient();

@@ -66,7 +66,8 @@ internal sealed record FaultReport(
     /// <summary>Prints the row and every answer that was not a success, and appends the row to <c>RESILIENCE_REPORT</c> when that is set.</summary>
     public void Write(SteadyLoad load)
     {
-        var text = $"{Header}\n{Row}\nnot a success: tasks {Answers(load.Tasks, HttpStatusCode.Created)}; tokens {Answers(load.Tokens, HttpStatusCode.OK)}";
+        var text = $"{Header}\n{Row}\nnot a success: tasks {Answers(load.Tasks, HttpStatusCode.Created)}; tokens {Answers(load.Tokens, HttpStatusCode.OK)}"
+            + $"\nreconnects: {string.Join(", ", load.Subscribers.Select(subscriber => $"{subscriber.Name} {subscriber.Reconnects}"))}";
         TestContext.Current.TestOutputHelper?.WriteLine(text);
         TestContext.Current.SendDiagnosticMessage($"[resilience {ResilienceProfile.Current.Name}] {Row}");
         if (Environment.GetEnvironmentVariable("RESILIENCE_REPORT") is { Length: > 0 } path)
