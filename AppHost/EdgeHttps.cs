@@ -12,7 +12,7 @@ internal static class EdgeHttps
     public const string EndpointName = "https";
 
     /// <summary>The Edge's TLS settings (<c>Edge:Tls:*</c>), passed on from the AppHost's configuration when given there.</summary>
-    private const string TlsSection = "Edge:Tls";
+    public const string TlsSection = "Edge:Tls";
 
     /// <summary>The extension that marks the ASP.NET Core development certificate.</summary>
     private const string DevelopmentCertificateOid = "1.3.6.1.4.1.311.84.1.1";
@@ -24,22 +24,47 @@ internal static class EdgeHttps
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithEdgeHttps(this IResourceBuilder<ProjectResource> edge)
     {
+        edge.WithEdgeTlsSettings();
+        EnsureCertificate(edge.ApplicationBuilder.Configuration);
+
+        // Not proxied, like the http endpoint: the Edge must see its clients' real addresses. Its pages are same-origin
+        // on this origin too, beside the issuer's.
+        edge.WithHttpsEndpoint(port: Port, targetPort: Port, name: EndpointName, isProxied: false);
+        return edge.WithEnvironment("Cors__PublicOrigins__0", ReferenceExpression.Create($"{edge.GetEndpoint(EndpointName)}"));
+    }
+
+    /// <summary>The Edge's TLS settings (<c>Edge:Tls:*</c>) from the AppHost's configuration, passed on to a replica.</summary>
+    public static IResourceBuilder<ProjectResource> WithEdgeTlsSettings(this IResourceBuilder<ProjectResource> edge)
+    {
         var tls = edge.ApplicationBuilder.Configuration.GetSection(TlsSection);
         foreach (var (key, value) in tls.AsEnumerable().Where(setting => setting.Value is not null))
         {
             edge.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
         }
 
-        var certificate = tls.GetSection("Certificate");
+        return edge;
+    }
+
+    /// <summary>Without a certificate in <c>Edge:Tls:Certificate</c>, makes sure the development certificate exists.</summary>
+    public static void EnsureCertificate(IConfiguration configuration)
+    {
+        var certificate = configuration.GetSection(TlsSection).GetSection("Certificate");
         if (string.IsNullOrEmpty(certificate["Path"]) && string.IsNullOrEmpty(certificate["Subject"]))
         {
             EnsureDevelopmentCertificate();
         }
+    }
 
-        // Not proxied, like the http endpoint: the Edge must see its clients' real addresses. Its pages are same-origin
-        // on this origin too, beside the issuer's.
-        edge.WithHttpsEndpoint(port: Port, targetPort: Port, name: EndpointName, isProxied: false);
-        return edge.WithEnvironment("Cors__PublicOrigins__0", ReferenceExpression.Create($"{edge.GetEndpoint(EndpointName)}"));
+    /// <summary>The current ASP.NET Core development certificate with its private key, or null.</summary>
+    public static X509Certificate2? FindDevelopmentCertificate()
+    {
+        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+        store.Open(OpenFlags.ReadOnly);
+        var now = DateTime.Now;
+        return store.Certificates
+            .Where(certificate => certificate.Extensions.Any(extension => extension.Oid?.Value == DevelopmentCertificateOid)
+                && certificate.HasPrivateKey && certificate.NotBefore <= now && now < certificate.NotAfter)
+            .MaxBy(certificate => certificate.NotAfter);
     }
 
     private static void EnsureDevelopmentCertificate()
@@ -75,12 +100,8 @@ internal static class EdgeHttps
 
     private static bool HasDevelopmentCertificate()
     {
-        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
-        store.Open(OpenFlags.ReadOnly);
-        var now = DateTime.Now;
-        return store.Certificates.Any(certificate =>
-            certificate.Extensions.Any(extension => extension.Oid?.Value == DevelopmentCertificateOid)
-            && certificate.HasPrivateKey && certificate.NotBefore <= now && now < certificate.NotAfter);
+        using var certificate = FindDevelopmentCertificate();
+        return certificate is not null;
     }
 
     private static InfrastructureUnavailableException Unavailable(string detail) => new(

@@ -1,4 +1,5 @@
 using AgentCore.Gateway.Authentication.EdgeTrust;
+using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Messaging.Auditing;
 using AgentCore.Gateway.Realtime.Authentication;
 using AgentCore.Gateway.Realtime.Hubs;
@@ -8,6 +9,7 @@ using AgentCore.Gateway.Realtime.Streaming;
 using AgentCore.Gateway.Realtime.Telemetry;
 using AgentCore.Gateway.Realtime.WebSockets;
 using AgentCore.Gateway.ServiceDefaults;
+using AgentCore.Gateway.ServiceDefaults.Health;
 using AgentCore.Gateway.ServiceDefaults.Input;
 using AgentCore.Gateway.ServiceDefaults.Redis;
 
@@ -15,6 +17,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayRedis();
+builder.AddRequestReadiness(ReadinessNeeds.Events, ServiceNames.Redis);
 builder.AddEdgeTrust();
 builder.AddAuditTrail();
 builder.AddConnectionClock();

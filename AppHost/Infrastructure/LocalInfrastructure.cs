@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AgentCore.Gateway.AppHost.Scaling;
 using AgentCore.Gateway.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -57,8 +58,10 @@ internal static class LocalInfrastructure
         var healthCheckKey = ServiceNames.Redis + "-capabilities";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             healthCheckKey, _ => new RedisCapabilityHealthCheck(redis.Resource), HealthStatus.Unhealthy, tags: null));
+        // Not proxied: a stopped Redis must refuse connections at once, as a real one would, not have them held by a proxy.
+        var port = LoopbackPorts.Next();
         return redis
-            .WithEndpoint(name: LocalRedisResource.EndpointName, scheme: "tcp")
+            .WithEndpoint(port: port, targetPort: port, name: LocalRedisResource.EndpointName, scheme: "tcp", isProxied: false)
             .WithHealthCheck(healthCheckKey)
             .ExcludeFromManifest();
     }
@@ -72,8 +75,10 @@ internal static class LocalInfrastructure
         InitializeCluster(pgData, binDirectory, osUser, passwordValue);
 
         var (command, leadingArguments) = ProcessUser.RunAs(osUser, Path.Combine(binDirectory, "postgres"));
+        // Not proxied, like Redis: while PostgreSQL is away, requests fail at once (503) instead of waiting on a proxy.
+        var port = LoopbackPorts.Next();
         var postgres = builder.AddResource(new LocalPostgresResource(ServiceNames.Postgres, command, pgData, password.Resource))
-            .WithEndpoint(name: LocalPostgresResource.EndpointName, scheme: "tcp")
+            .WithEndpoint(port: port, targetPort: port, name: LocalPostgresResource.EndpointName, scheme: "tcp", isProxied: false)
             .WithArgs(context =>
             {
                 var endpoint = ((LocalPostgresResource)context.Resource).Endpoint;

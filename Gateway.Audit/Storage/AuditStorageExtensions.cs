@@ -1,5 +1,6 @@
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Database;
+using AgentCore.Gateway.ServiceDefaults.Health;
 using AgentCore.Gateway.ServiceDefaults.Redis;
 
 namespace AgentCore.Gateway.Audit.Storage;
@@ -14,6 +15,7 @@ internal static class AuditStorageExtensions
     {
         // The ingestion loop retries whole batches itself; EF's own retries would hide outages and forbid explicit transactions.
         builder.AddNpgsqlDbContext<AuditDbContext>(ServiceNames.AuditDatabase, settings => settings.DisableRetry = true);
+        builder.AddRequestReadiness(ReadinessNeeds.Audit, nameof(AuditDbContext));
         builder.AddGatewayRedis();
         builder.AddMigration<AuditDbContext>();
         builder.Services.AddSingleton<AuditWriter>();

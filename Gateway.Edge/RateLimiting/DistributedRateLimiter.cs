@@ -210,6 +210,7 @@ internal sealed class DistributedRateLimiter : IDisposable
         private int leaseRemaining;
         private long leaseExpiresTicks;
         private long remainingInRedis;
+        private StoreDecision? lastLease;
 
         public RateLimitOptions Options { get; } = options;
 
@@ -327,20 +328,44 @@ internal sealed class DistributedRateLimiter : IDisposable
 
         private async Task<StoreDecision?> RunRefillAsync()
         {
-            var answer = await store.TakeAsync(RedisKey, Options, Options.EffectiveLeaseSize).ConfigureAwait(false);
+            var answer = await store.TakeAsync(RedisKey, Options, Options.EffectiveLeaseSize, TakeUnused(time.GetUtcNow().UtcTicks)).ConfigureAwait(false);
             if (answer is { Granted: > 0 } granted)
             {
                 var now = time.GetUtcNow();
                 lock (gate)
                 {
-                    // Permits of an expired lease are abandoned: Redis already counts them, so they can only make us stricter.
+                    // Permits of an expired lease that were not given back are abandoned: Redis still counts them, so they
+                    // can only make us stricter.
                     leaseRemaining = (now.UtcTicks < leaseExpiresTicks ? leaseRemaining : 0) + granted.Granted;
                     remainingInRedis = granted.Remaining;
                     leaseExpiresTicks = (now + Options.LeaseDuration).UtcTicks;
+                    lastLease = granted;
                 }
             }
 
             return answer;
+        }
+
+        /// <summary>
+        /// The permits of an expired lease that nobody used, to give back with the next refill: otherwise an instance
+        /// that admits one request per lease would spend a whole lease on it, and a steady trickle through several
+        /// instances would use up a quota many times faster than it is used. Only the last lease's permits can be named
+        /// (a prefetch may have carried older ones into it); any beyond those stay abandoned.
+        /// </summary>
+        private UnusedPermits? TakeUnused(long nowTicks)
+        {
+            lock (gate)
+            {
+                if (nowTicks < leaseExpiresTicks || leaseRemaining <= 0 || lastLease is not { } last)
+                {
+                    return null;
+                }
+
+                var unused = new UnusedPermits(last.Lease, last.Granted, Math.Min(leaseRemaining, last.Granted));
+                leaseRemaining = 0;
+                lastLease = null;
+                return unused;
+            }
         }
 
         public void Dispose()

@@ -32,6 +32,7 @@ internal sealed class ConnectRetryHandler(IOptions<ResilienceOptions> options, T
         && (request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Options
             || request.Method == HttpMethod.Put || request.Method == HttpMethod.Delete);
 
-    private static bool IsConnectFailure(HttpRequestException exception) =>
+    /// <summary>The connection to the backend could not be made: nothing of the request reached it.</summary>
+    internal static bool IsConnectFailure(HttpRequestException exception) =>
         exception.HttpRequestError == HttpRequestError.ConnectionError || exception.InnerException is SocketException;
 }

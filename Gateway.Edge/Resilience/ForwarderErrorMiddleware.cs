@@ -10,7 +10,8 @@ namespace AgentCore.Gateway.Edge.Resilience;
 
 /// <summary>
 /// Runs inside the proxy pipeline: when YARP could not forward a request it leaves a status and no body; this
-/// writes the error envelope for it, with <c>Retry-After</c> when no backend is available, and counts the failure.
+/// writes the error envelope for it, with <c>Retry-After</c> when no backend is available (none is healthy, or the
+/// chosen one refused the connection, as a stopped or killed backend does), and counts the failure.
 /// </summary>
 internal sealed class ForwarderErrorMiddleware(RequestDelegate next, IOptions<ResilienceOptions> options, EdgeProxyMetrics metrics)
 {
@@ -53,6 +54,8 @@ internal sealed class ForwarderErrorMiddleware(RequestDelegate next, IOptions<Re
     private static (int Status, string Code, string Message) Describe(IForwarderErrorFeature failure) => failure.Error switch
     {
         ForwarderError.NoAvailableDestinations =>
+            (StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, "The service is temporarily unavailable. Retry later."),
+        ForwarderError.Request when failure.Exception is HttpRequestException refused && ConnectRetryHandler.IsConnectFailure(refused) =>
             (StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, "The service is temporarily unavailable. Retry later."),
         ForwarderError.RequestTimedOut =>
             (StatusCodes.Status504GatewayTimeout, ErrorCodes.GatewayTimeout, "The upstream service did not answer in time."),

@@ -1,6 +1,7 @@
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Database;
 using AgentCore.Gateway.Identity.Seeding;
+using AgentCore.Gateway.ServiceDefaults.Health;
 using AgentCore.Gateway.ServiceDefaults.Redis;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -15,6 +16,7 @@ internal static class IdentityStorageExtensions
     public static IHostApplicationBuilder AddIdentityStorage(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<IdentityStoreDbContext>(ServiceNames.IdentityDatabase);
+        builder.AddRequestReadiness(ReadinessNeeds.Tokens, nameof(IdentityStoreDbContext));
         builder.AddGatewayRedis();
         builder.AddMigration<IdentityStoreDbContext, DevelopmentSeeder>();
         builder.Services.AddDataProtection()

@@ -16,4 +16,11 @@ public sealed class AgentEventStreamOptions
     /// Default: unset (length only).
     /// </summary>
     public TimeSpan? MaxAge { get; set; }
+
+    /// <summary>
+    /// How long <see cref="IAgentEventPublisher.PublishOnceAsync"/> remembers an event id, and so refuses to append the
+    /// event again: longer than any producer takes to retry after a crash. Default: 1 day.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan PublishedIdRetention { get; set; } = TimeSpan.FromDays(1);
 }

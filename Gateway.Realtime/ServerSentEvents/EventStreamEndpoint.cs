@@ -233,23 +233,8 @@ internal sealed partial class EventStreamEndpoint(
         }
     }
 
-    private static byte[] GapEvent(StreamEventId lastSeen, ReplayPosition position)
-    {
-        var data = JsonSerializer.Serialize(new Dictionary<string, string?>
-        {
-            ["last_event_id"] = lastSeen.ToString(),
-            ["oldest_available_id"] = position.OldestAvailable,
-            ["replay_after_id"] = position.ReplayAfter.ToString(),
-            ["reason"] = position.GapReason,
-            ["message"] = position.GapReason switch
-            {
-                ReplayGapReasons.AgeLimit => "last_event_id is older than a replay may reach; only events after replay_after_id follow. Resynchronise.",
-                ReplayGapReasons.CountLimit => "Too many events followed last_event_id to replay; only the newest, after replay_after_id, follow. Resynchronise.",
-                _ => "Events after last_event_id were trimmed by retention; the replay that follows is incomplete.",
-            },
-        });
-        return Encoding.UTF8.GetBytes($"event: gap\ndata: {data}\n\n");
-    }
+    private static byte[] GapEvent(StreamEventId lastSeen, ReplayPosition position) =>
+        Encoding.UTF8.GetBytes($"event: gap\ndata: {JsonSerializer.Serialize(ReplayGaps.Describe(lastSeen, position))}\n\n");
 
     /// <summary>When a stream's heartbeat is due, on the shared clock: it marks it due and wakes the stream's writer.</summary>
     private sealed class StreamHeartbeat(EventSubscription subscription, TimeSpan interval, DateTimeOffset start) : IClockWatcher

@@ -17,6 +17,7 @@ namespace AgentCore.Gateway.Realtime.WebSockets;
 /// </summary>
 internal sealed partial class AgentWebSocketEndpoint(
     EventFanOut fanOut,
+    EventReplay replay,
     RealtimeAdmission admission,
     ConnectionLifetimes lifetimes,
     WebSocketConnectionLimit limit,
@@ -70,7 +71,7 @@ internal sealed partial class AgentWebSocketEndpoint(
 
     private async Task RunAsync(HttpContext context, string agentId, string tenantId, AgentWebSocketOptions settings)
     {
-        using var session = new WebSocketSession(tenantId, agentId, settings, time, clock, metrics, logger);
+        using var session = new WebSocketSession(tenantId, agentId, replay, settings, time, clock, metrics, logger);
         using var token = lifetimes.Watch(context.User.AccessToken(), ended => session.Finish(ended == TokenEnd.Revoked ? RealtimeCloseStatus.TokenRevoked : RealtimeCloseStatus.TokenExpired));
         using var stopping = lifetime.ApplicationStopping.Register(static state => ((WebSocketSession)state!).Finish(RealtimeCloseStatus.ServerStopping), session);
         fanOut.Add(session.Subscription);

@@ -2,13 +2,16 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Realtime.Streaming;
 
 namespace AgentCore.Gateway.Realtime.WebSockets;
 
 /// <summary>
 /// The spec's message envelope, <c>{type, timestamp, data, request_id}</c>, both ways. Clients send <c>subscribe</c>,
-/// <c>unsubscribe</c> (<c>data.events</c>: event types) and <c>heartbeat</c>; the server sends <c>event</c>,
-/// <c>heartbeat</c>, <c>ack</c> (same <c>request_id</c> as the request) and <c>error</c>.
+/// <c>unsubscribe</c> (<c>data.events</c>: event types) and <c>heartbeat</c>; a <c>subscribe</c> may carry
+/// <c>data.last_event_id</c>, the resume id (the <c>data.id</c> of the last event the client received, on any
+/// connection), to be sent what it missed first. The server sends <c>event</c>, <c>heartbeat</c>, <c>ack</c> (same
+/// <c>request_id</c> as the request), <c>gap</c> (a resume whose replay cannot be complete) and <c>error</c>.
 /// </summary>
 internal sealed record WebSocketMessage(
     [property: JsonPropertyName("type")] string Type,
@@ -17,7 +20,11 @@ internal sealed record WebSocketMessage(
     [property: JsonPropertyName("request_id")] string? RequestId);
 
 /// <summary>A client's request, once it parsed.</summary>
-internal sealed record ClientRequest(string Type, string? RequestId, IReadOnlyList<string> EventTypes);
+/// <param name="Type"><c>subscribe</c>, <c>unsubscribe</c> or <c>heartbeat</c>.</param>
+/// <param name="RequestId">The client's <c>request_id</c>, which the answer carries back.</param>
+/// <param name="EventTypes">The event types to subscribe or unsubscribe.</param>
+/// <param name="LastEventId">The resume id of a <c>subscribe</c>: replay the events after it first; null for none.</param>
+internal sealed record ClientRequest(string Type, string? RequestId, IReadOnlyList<string> EventTypes, StreamEventId? LastEventId = null);
 
 internal static class WebSocketMessages
 {
@@ -25,6 +32,7 @@ internal static class WebSocketMessages
     public const string Unsubscribe = "unsubscribe";
     public const string Heartbeat = "heartbeat";
     public const string Ack = "ack";
+    public const string Gap = "gap";
     public const string Error = "error";
 
     private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
@@ -101,7 +109,19 @@ internal static class WebSocketMessages
             types.Add(name);
         }
 
-        request = new ClientRequest(type, requestId, types);
+        StreamEventId? lastEventId = null;
+        if (data.TryGetProperty("last_event_id", out var resume) && resume.ValueKind != JsonValueKind.Null)
+        {
+            if (type != Subscribe || resume.ValueKind != JsonValueKind.String || !StreamEventId.TryParse(resume.GetString(), out var parsed))
+            {
+                error = "data.last_event_id belongs to a subscribe and must be an event id from this stream, such as 1735689600000-0.";
+                return false;
+            }
+
+            lastEventId = parsed;
+        }
+
+        request = new ClientRequest(type, requestId, types, lastEventId);
         error = null;
         return true;
     }

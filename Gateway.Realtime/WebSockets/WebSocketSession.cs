@@ -17,7 +17,8 @@ namespace AgentCore.Gateway.Realtime.WebSockets;
 /// An idle session costs as little as it can: the receive loop waits with a zero-byte read and rents its buffer only
 /// while a message arrives; heartbeats and silence are checked on the shared <see cref="ConnectionClock"/>; and no send
 /// loop waits for events. When an event is queued or a heartbeat falls due, a send pump starts, drains what is waiting
-/// and ends. Sends (the pump's, the replies to requests and the close) are serialized by one lock.
+/// and ends. Sends (the pump's, the replies to requests and the close) are serialized by one lock; events (the pump's
+/// and a resume's replay) also pass the delivery gate, which keeps them once and in stream order.
 /// </remarks>
 internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
 {
@@ -29,6 +30,7 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
     private readonly SemaphoreSlim sendLock = new(1, 1);
     private readonly TaskCompletionSource<RealtimeCloseStatus> finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly EventSubscription subscription;
+    private readonly EventReplay replay;
     private WebSocket? socket;
     private long lastClientActivityTicks;
     private long nextHeartbeatTicks;
@@ -42,12 +44,14 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
     public WebSocketSession(
         string tenantId,
         string agentId,
+        EventReplay replay,
         AgentWebSocketOptions options,
         TimeProvider time,
         ConnectionClock clock,
         RealtimeMetrics metrics,
         ILogger logger)
     {
+        this.replay = replay;
         this.options = options;
         this.time = time;
         this.clock = clock;
@@ -113,6 +117,7 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
         clock.Remove(this);
         subscription.Dispose();
         sendLock.Dispose();
+        deliveryGate.Dispose();
     }
 
     /// <summary>
@@ -159,14 +164,9 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
                 }
             }
 
-            while (!subscription.IsCutOff && subscription.TryRead(out var streamEvent))
+            if (!await SendQueuedEventsAsync(webSocket).ConfigureAwait(false))
             {
-                if (!await SendAsync(webSocket, streamEvent.WebSocketMessage).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                metrics.Sent(RealtimeTransports.WebSocket);
+                return;
             }
 
             // Whatever arrives after this point starts the pump again, unless this pump goes on to take it. (A full fence:
@@ -278,14 +278,16 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
             return;
         }
 
+        if (request.LastEventId is { } lastSeen)
+        {
+            await ResumeAsync(webSocket, request, lastSeen).ConfigureAwait(false);
+            return;
+        }
+
         var subscribed = request.Type == WebSocketMessages.Subscribe
             ? subscription.Subscribe(request.EventTypes)
             : subscription.Unsubscribe(request.EventTypes);
-        await SendAsync(webSocket, WebSocketMessages.Encode(new WebSocketMessage(
-            WebSocketMessages.Ack,
-            time.GetUtcNow(),
-            new { action = request.Type, events = request.EventTypes, subscribed = subscribed.Order(StringComparer.Ordinal) },
-            request.RequestId))).ConfigureAwait(false);
+        await SendAsync(webSocket, Acknowledge(request, subscribed)).ConfigureAwait(false);
     }
 
     /// <summary>Sends one text message; false when the socket is gone (and the session finishes).</summary>

@@ -12,7 +12,8 @@ namespace AgentCore.Gateway.ServiceDefaults.Errors;
 /// 500 <c>INTERNAL_ERROR</c> without internals, rejected requests keep their status, and bodiless error
 /// statuses (404 for an unknown route, 405, …) get an envelope too. Failures that the request's content caused
 /// wherever it was first read (a JSON reader's, or the database refusing the data) are 400 <c>INVALID_REQUEST</c>:
-/// input validation should stop such content first, and this keeps a missed case from ever being a 500.
+/// input validation should stop such content first, and this keeps a missed case from ever being a 500. A dependency
+/// that is away (<see cref="DependencyOutages"/>) is 503 <c>SERVICE_UNAVAILABLE</c> with <c>Retry-After</c>.
 /// </summary>
 public static partial class ErrorEnvelopeExtensions
 {
@@ -26,6 +27,7 @@ public static partial class ErrorEnvelopeExtensions
                 BadHttpRequestException bad => bad.StatusCode,
                 InvalidDataException => StatusCodes.Status400BadRequest,
                 _ when IsCausedByContent(exception) => StatusCodes.Status400BadRequest,
+                _ when DependencyOutages.IsOutage(exception) => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
         });
@@ -58,6 +60,14 @@ public static partial class ErrorEnvelopeExtensions
             LogRefusedContent(logger, exception, context.Request.Method, context.Request.Path);
             return ErrorResponses.WriteAsync(
                 context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "The request contains data that cannot be processed or stored.");
+        }
+
+        if (exception is not null && DependencyOutages.IsOutage(exception))
+        {
+            LogDependencyAway(logger, exception, context.Request.Method, context.Request.Path);
+            context.Response.Headers.RetryAfter = DependencyOutages.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ErrorResponses.WriteAsync(
+                context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, "A service this request needs is unavailable. Retry later.");
         }
 
         LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
@@ -98,6 +108,9 @@ public static partial class ErrorEnvelopeExtensions
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request content refused where it was read, past input validation, while serving {Method} {Path}")]
     private static partial void LogRefusedContent(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A dependency was unavailable while serving {Method} {Path}; answered 503")]
+    private static partial void LogDependencyAway(ILogger logger, Exception exception, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception while serving {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception? exception, string method, string path);

@@ -1,16 +1,21 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace AgentCore.Gateway.ServiceDefaults.Health;
 
 /// <summary>
 /// <c>/alive</c> is liveness (the process answers), <c>/health</c> and <c>/ready</c> are readiness (every dependency
-/// answers). Readiness writes each check's status as JSON, and for a failing check its description (a sentence the check
+/// answers), and <c>/ready/{need}</c> is the readiness of one group of routes (liveness and the dependencies that group
+/// uses, as <see cref="RequestReadinessExtensions.AddRequestReadiness"/> declared them; 404 for a need nobody declared).
+/// Readiness writes each check's status as JSON, and for a failing check its description (a sentence the check
 /// wrote, such as which Redis commands are missing), never exception text.
 /// </summary>
 public static class HealthEndpointExtensions
@@ -25,12 +30,27 @@ public static class HealthEndpointExtensions
         var readiness = new HealthCheckOptions { ResponseWriter = WriteReportAsync };
         endpoints.MapHealthChecks("/health", readiness).DisableHttpMetrics();
         endpoints.MapHealthChecks("/ready", readiness).DisableHttpMetrics();
+        endpoints.MapGet("/ready/{need}", ReadyForAsync).DisableHttpMetrics();
         endpoints.MapHealthChecks("/alive", new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(LiveTag),
             ResponseWriter = WriteReportAsync,
         }).DisableHttpMetrics();
         return endpoints;
+    }
+
+    private static async Task ReadyForAsync(string need, HttpContext context, HealthCheckService health, IOptions<HealthCheckServiceOptions> options)
+    {
+        var tag = RequestReadinessExtensions.NeedTag(need);
+        if (!options.Value.Registrations.Any(registration => registration.Tags.Contains(tag)))
+        {
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status404NotFound, ErrorCodes.NotFound, "This service declares no readiness by that name.").ConfigureAwait(false);
+            return;
+        }
+
+        var report = await health.CheckHealthAsync(registration => registration.Tags.Contains(LiveTag) || registration.Tags.Contains(tag), context.RequestAborted).ConfigureAwait(false);
+        context.Response.StatusCode = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+        await WriteReportAsync(context, report).ConfigureAwait(false);
     }
 
     private static Task WriteReportAsync(HttpContext context, HealthReport report)

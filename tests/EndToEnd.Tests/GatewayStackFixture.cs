@@ -96,11 +96,17 @@ public class GatewayStackFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The resource that holds the public endpoint: the Edge, or with several Edge replicas the nginx in front of them
+    /// (<c>edge-proxy</c>).
+    /// </summary>
+    protected virtual string PublicResource => ServiceNames.Edge;
+
     /// <summary>An HttpClient addressed to the Edge, the stack's only public endpoint.</summary>
-    public HttpClient CreateEdgeClient() => App.CreateHttpClient(ServiceNames.Edge, "http");
+    public HttpClient CreateEdgeClient() => App.CreateHttpClient(PublicResource, "http");
 
     /// <summary>The Edge's address, for clients that bring their own connection (WebSocket, Server-Sent Events).</summary>
-    public Uri EdgeAddress => App.GetEndpoint(ServiceNames.Edge, "http");
+    public Uri EdgeAddress => App.GetEndpoint(PublicResource, "http");
 
     /// <summary>
     /// Stops a resource and waits until the orchestrator reports it stopped. The command's own answer is not

@@ -26,8 +26,9 @@ public class AgentRuntimeFixture : IAsyncLifetime
     private const string TrustKey = "test-only-edge-trust-key-0123456789abcdefghijklmnop";
     private static readonly byte[] TrustKeyBytes = Encoding.UTF8.GetBytes(TrustKey);
 
-    private PostgresServer? postgres;
     private WebApplicationFactory<Program>? runtime;
+
+    public PostgresServer Postgres { get; private set; } = null!;
 
     public RedisServer Redis { get; private set; } = null!;
 
@@ -37,8 +38,8 @@ public class AgentRuntimeFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        postgres = await PostgresServer.StartAsync();
-        DatabaseConnectionString = await postgres.CreateDatabaseAsync("agents");
+        Postgres = await PostgresServer.StartAsync();
+        DatabaseConnectionString = await Postgres.CreateDatabaseAsync("agents");
         Redis = await RedisServer.StartAsync();
         RedisClient = await ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
 
@@ -91,9 +92,9 @@ public class AgentRuntimeFixture : IAsyncLifetime
             await Redis.DisposeAsync();
         }
 
-        if (postgres is not null)
+        if (Postgres is not null)
         {
-            await postgres.DisposeAsync();
+            await Postgres.DisposeAsync();
         }
 
         GC.SuppressFinalize(this);

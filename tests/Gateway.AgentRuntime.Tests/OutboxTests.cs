@@ -32,12 +32,43 @@ public sealed class OutboxTests(AgentRuntimeFixture runtime) : IClassFixture<Age
         Assert.Equal([AgentEventTypes.AgentStatusChanged, AgentEventTypes.TaskCompleted, AgentEventTypes.AgentStatusChanged], types);
     }
 
-    private async Task<long> UnsentEventsAsync(Guid taskId)
+    [Fact]
+    public async Task Events_published_again_after_a_crash_before_they_were_marked_sent_are_in_the_stream_once()
+    {
+        using var client = runtime.CreateClient();
+        var taskId = await CreateTaskAsync(client);
+        await Eventually.HoldsAsync(async () => await SentEventsAsync(taskId) == 3, TimeSpan.FromSeconds(30), "the task's three events are published");
+
+        // A relay that crashed after Redis took the events and before it marked them sent leaves them looking unsent.
+        await QueryAsync("UPDATE outbox SET sent_at = NULL WHERE data->>'task_id' = @task", taskId);
+        Assert.Equal(3, await UnsentEventsAsync(taskId));
+
+        // The next commit wakes the relay, which publishes the whole unsent outbox again, ours included.
+        var next = await CreateTaskAsync(client);
+        await Eventually.HoldsAsync(async () => await UnsentEventsAsync(taskId) == 0 && await SentEventsAsync(next) == 3, TimeSpan.FromSeconds(30), "the outbox is drained again");
+
+        var types = await Eventually.PublishedEventTypesAsync(runtime.RedisClient, taskId);
+        Assert.Equal([AgentEventTypes.AgentStatusChanged, AgentEventTypes.TaskCompleted, AgentEventTypes.AgentStatusChanged], types);
+    }
+
+    internal static async Task<Guid> CreateTaskAsync(HttpClient client)
+    {
+        using var response = await TaskApiTests.PostAsync(client, "agent-1", """{"task_type":"analyze","input_data":{}}""");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("task_id").GetGuid();
+    }
+
+    private async Task<long> UnsentEventsAsync(Guid taskId) => (long)(await QueryAsync("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND data->>'task_id' = @task", taskId))!;
+
+    private async Task<long> SentEventsAsync(Guid taskId) => (long)(await QueryAsync("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL AND data->>'task_id' = @task", taskId))!;
+
+    /// <summary>Runs <paramref name="sql"/> on the runtime's database with <c>@task</c> bound to <paramref name="taskId"/>.</summary>
+    private async Task<object?> QueryAsync(string sql, Guid taskId)
     {
         await using var connection = new NpgsqlConnection(runtime.DatabaseConnectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM outbox WHERE sent_at IS NULL AND data->>'task_id' = @task", connection);
+        await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("task", taskId.ToString());
-        return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+        return await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
     }
 }

@@ -34,6 +34,7 @@ internal sealed class EchoBackend(string trustKey) : IAsyncDisposable
         app.UseEdgeTrust();
         app.UseWebSockets();
         app.MapGet("/health", () => Results.Ok());
+        app.MapGet("/ready/{need}", () => Results.Ok());
         app.Map("/ws/echo", EchoWebSocketAsync);
         app.MapPost("/mcp/{server}", McpTools.AnswerAsync);
         app.Map("/slow/{**rest}", async (CancellationToken cancellationToken) =>

@@ -52,6 +52,7 @@ internal sealed class AgentsDbContext(DbContextOptions<AgentsDbContext> options)
             message.ToTable("outbox");
             message.HasKey(m => m.Id);
             message.Property(m => m.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            message.Property(m => m.EventId).HasColumnName("event_id").HasDefaultValueSql("gen_random_uuid()");
             message.Property(m => m.Type).HasColumnName("type").HasMaxLength(50);
             message.Property(m => m.AgentId).HasColumnName("agent_id").HasMaxLength(100);
             message.Property(m => m.TenantId).HasColumnName("tenant_id").HasMaxLength(100);

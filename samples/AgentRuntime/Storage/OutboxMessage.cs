@@ -8,6 +8,12 @@ internal sealed class OutboxMessage
 {
     public long Id { get; init; }
 
+    /// <summary>
+    /// The event's own id, under which the relay publishes it once (<c>IAgentEventPublisher.PublishOnceAsync</c>), however
+    /// often a crash makes it try.
+    /// </summary>
+    public Guid EventId { get; init; }
+
     public required string Type { get; init; }
 
     public required string AgentId { get; init; }

@@ -12,9 +12,12 @@ namespace AgentCore.Samples.AgentRuntime.Worker;
 
 /// <summary>
 /// Publishes unsent outbox events in order and marks each sent only after Redis accepted it. A Redis outage therefore
-/// delays events but never loses them; a crash between XADD and marking may publish an event twice (at-least-once),
-/// which consumers tolerate by the event's content. It wakes when events are committed (by this process's worker
-/// directly, by any other writer through a commit notification), not on a timer.
+/// delays events but never loses them. Each event is published under its own id (<see cref="OutboxMessage.EventId"/>,
+/// <see cref="IAgentEventPublisher.PublishOnceAsync"/>), so a crash between the append and the marking, or a second
+/// replica's relay at the same rows, makes the relay publish it again but the stream hold it once: consumers see every
+/// event exactly once. Each relay goes through the rows in id order, so the stream keeps their order too. It wakes
+/// when events are committed (by this process's worker directly, by any other writer through a commit notification),
+/// not on a timer.
 /// </summary>
 internal sealed partial class OutboxRelay(
     IServiceScopeFactory scopes,
@@ -48,7 +51,7 @@ internal sealed partial class OutboxRelay(
                 await using var scope = scopes.CreateAsyncScope();
                 outcome = await PublishAsync(scope.ServiceProvider.GetRequiredService<AgentsDbContext>(), stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException or TimeoutException
+            catch (Exception exception) when (StoreOutages.IsOutage(exception)
                 && !stoppingToken.IsCancellationRequested)
             {
                 LogRoundFailed(logger, exception, options.Value.RetryDelay);
@@ -85,8 +88,9 @@ internal sealed partial class OutboxRelay(
             using var data = JsonDocument.Parse(message.Data);
             try
             {
-                await publisher.PublishAsync(
+                await publisher.PublishOnceAsync(
                     new AgentEvent(message.Type, message.AgentId, message.TenantId, message.OccurredAt, data.RootElement.Clone(), message.RequestId),
+                    message.EventId,
                     cancellationToken).ConfigureAwait(false);
             }
             catch (RedisException exception)

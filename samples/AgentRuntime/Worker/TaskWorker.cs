@@ -51,7 +51,7 @@ internal sealed partial class TaskWorker(
                     wait = LockedElsewherePause;
                 }
             }
-            catch (Exception exception) when (exception is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException or TimeoutException
+            catch (Exception exception) when (StoreOutages.IsOutage(exception)
                 && !stoppingToken.IsCancellationRequested)
             {
                 LogRoundFailed(logger, exception, options.Value.RetryDelay);
@@ -147,6 +147,7 @@ internal sealed partial class TaskWorker(
 
     private static OutboxMessage Event(AgentTask task, string type, object data, DateTimeOffset now, string? traceParent) => new()
     {
+        EventId = Guid.CreateVersion7(now),
         Type = type,
         AgentId = task.AgentId,
         TenantId = task.TenantId,

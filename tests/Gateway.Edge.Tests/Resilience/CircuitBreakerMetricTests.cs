@@ -8,7 +8,10 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace AgentCore.Gateway.Edge.Tests.Resilience;
 
-/// <summary>The Edge with one more cluster, <c>down</c>, whose only destination is a loopback port nobody listens on.</summary>
+/// <summary>
+/// The Edge with two more clusters whose only destination is a loopback port nobody listens on: <c>down</c>, with a
+/// circuit breaker, and <c>refusing</c>, without one, so that every request reaches the refused connection.
+/// </summary>
 public sealed class DownBackendEdgeFixture : EdgeFixture
 {
     protected override void Configure(IWebHostBuilder web)
@@ -20,6 +23,9 @@ public sealed class DownBackendEdgeFixture : EdgeFixture
         web.UseSetting("ReverseProxy:Clusters:down:HealthCheck:Passive:Policy", "TransportFailureRate");
         web.UseSetting("ReverseProxy:Clusters:down:HealthCheck:Passive:ReactivationPeriod", "00:05:00");
         web.UseSetting("ReverseProxy:Clusters:down:Metadata:TransportFailureRateHealthPolicy.RateLimit", "0.5");
+        web.UseSetting("ReverseProxy:Routes:refusing:ClusterId", "refusing");
+        web.UseSetting("ReverseProxy:Routes:refusing:Match:Path", "/refusing/{**rest}");
+        web.UseSetting("ReverseProxy:Clusters:refusing:Destinations:primary:Address", $"http://127.0.0.1:{FreePort.Next()}");
     }
 }
 
@@ -47,6 +53,24 @@ public sealed class CircuitBreakerMetricTests(DownBackendEdgeFixture edge) : ICl
         // And the Prometheus scrape carries it under the name the alert selects.
         var exposition = await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
         Assert.Contains("gateway_edge_cluster_open_breakers{", exposition, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    public async Task A_backend_that_refuses_the_connection_is_503_with_retry_after_since_nothing_reached_it(string method)
+    {
+        using var client = edge.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/refusing/tasks");
+        if (method == "POST")
+        {
+            request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        await Envelope.AssertAsync(response, HttpStatusCode.ServiceUnavailable, AgentCore.Gateway.Contracts.ErrorCodes.ServiceUnavailable);
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After says when to come back.");
     }
 
     private static int OpenBreakers(MetricCollector<int> gauge, string cluster)

@@ -92,10 +92,19 @@ internal sealed class AgentSocket : IAsyncDisposable
         SendTextAsync(JsonSerializer.Serialize(new { type, timestamp = DateTimeOffset.UtcNow, data = data ?? new { }, request_id = requestId }));
 
     /// <summary>Subscribes and returns the server's acknowledgement, which must carry the same request id.</summary>
-    public async Task<JsonElement> SubscribeAsync(params string[] eventTypes)
+    public Task<JsonElement> SubscribeAsync(params string[] eventTypes) => AcknowledgedAsync(new { events = eventTypes });
+
+    /// <summary>
+    /// Subscribes with the resume id <paramref name="lastEventId"/> (the last event received, on any connection) and
+    /// returns the acknowledgement; what the client missed follows it.
+    /// </summary>
+    public Task<JsonElement> ResumeAsync(string lastEventId, params string[] eventTypes) =>
+        AcknowledgedAsync(new { events = eventTypes, last_event_id = lastEventId });
+
+    private async Task<JsonElement> AcknowledgedAsync(object subscribe)
     {
         var requestId = Guid.NewGuid().ToString();
-        await SendAsync("subscribe", new { events = eventTypes }, requestId);
+        await SendAsync("subscribe", subscribe, requestId);
         var ack = await ReceiveAsync();
         Assert.Equal("ack", ack.Type);
         Assert.Equal(requestId, ack.Message!.Value.GetProperty("request_id").GetString());
