@@ -30,7 +30,7 @@ public static class HealthEndpointExtensions
         var readiness = new HealthCheckOptions { ResponseWriter = WriteReportAsync };
         endpoints.MapHealthChecks("/health", readiness).DisableHttpMetrics();
         endpoints.MapHealthChecks("/ready", readiness).DisableHttpMetrics();
-        endpoints.MapGet("/ready/{need}", ReadyForAsync).DisableHttpMetrics();
+        endpoints.MapGet("/ready/{need}", ReadyForAsync).DisableHttpMetrics().ExcludeFromDescription();
         endpoints.MapHealthChecks("/alive", new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(LiveTag),

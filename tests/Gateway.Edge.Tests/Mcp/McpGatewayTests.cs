@@ -8,6 +8,9 @@ using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.TestSupport;
 using CsCheck;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Model;
 
 namespace AgentCore.Gateway.Edge.Tests.Mcp;
 
@@ -129,20 +132,19 @@ public sealed class McpGatewayTests(McpEdgeFixture edge) : IClassFixture<McpEdge
     {
         using var client = edge.CreateClient();
         var token = Token(Unique("user"), Unique("agent"), server: "down-tools");
-        var statuses = new List<HttpStatusCode>();
 
-        // Enough failed forwards for the failure-rate policy (10 requests at least in its window) to open the breaker:
-        // then the Edge answers without trying the upstream, still as a JSON-RPC error.
-        for (var attempt = 0; attempt < 20 && !statuses.Contains(HttpStatusCode.ServiceUnavailable); attempt++)
+        // A refused connection reached nothing, so it is 503 with Retry-After as on any route, in JSON-RPC form. Enough
+        // of them (10 at least in the failure-rate window) open the cluster's breaker: its destination turns unhealthy.
+        for (var attempt = 0; attempt < 12; attempt++)
         {
             using var answer = await PostAsync(client, token, "/mcp/down-tools", ToolCall("list_agents"));
-            statuses.Add(answer.StatusCode);
-            var error = await ErrorAsync(answer, answer.StatusCode, -32003);
-            Assert.True(answer.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable, error.ToJsonString());
+            var error = await ErrorAsync(answer, HttpStatusCode.ServiceUnavailable, -32003);
+            Assert.True(answer.Headers.RetryAfter is not null, error.ToJsonString());
         }
 
-        Assert.Equal(HttpStatusCode.BadGateway, statuses[0]);
-        Assert.True(statuses[^1] == HttpStatusCode.ServiceUnavailable, string.Join(",", statuses));
+        var proxy = edge.Services.GetRequiredService<IProxyStateLookup>();
+        Assert.True(proxy.TryGetCluster("mcpdown", out var cluster));
+        Assert.All(cluster.Destinations.Values, destination => Assert.Equal(DestinationHealth.Unhealthy, destination.Health.Passive));
     }
 
     [Fact]
