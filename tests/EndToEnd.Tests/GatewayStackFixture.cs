@@ -36,9 +36,10 @@ public class GatewayStackFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(StartTimeout);
         // The https port (and the ports of anything started outside) are fixed, so stacks take turns instead of colliding.
+        // The start timeout counts from here: waiting for another project's stack is not this stack starting slowly.
         stackLock = await GatewayStackLock.AcquireAsync(TestContext.Current.CancellationToken);
+        using var timeout = new CancellationTokenSource(StartTimeout);
         await PrepareAsync(timeout.Token);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<apphost::Projects.AppHost>(Arguments, timeout.Token);
         Configure(builder);
