@@ -15,5 +15,5 @@ catch (InfrastructureUnavailableException unavailable)
     return 2;
 }
 
-await builder.Build().RunAsync().ConfigureAwait(false);
+await builder.Build().RunAsync();
 return 0;

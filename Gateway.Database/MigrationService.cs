@@ -26,15 +26,7 @@ internal sealed partial class MigrationService<TContext>(
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var context = scope.ServiceProvider.GetRequiredService<TContext>();
-                await context.Database.MigrateAsync(stoppingToken).ConfigureAwait(false);
-                if (scope.ServiceProvider.GetService<IDbSeeder<TContext>>() is { } seeder)
-                {
-                    await seeder.SeedAsync(context, stoppingToken).ConfigureAwait(false);
-                    LogSeeded(logger, typeof(TContext).Name);
-                }
-
+                await MigrateAndSeedAsync(stoppingToken).ConfigureAwait(false);
                 migration.MarkApplied();
                 return;
             }
@@ -49,6 +41,21 @@ internal sealed partial class MigrationService<TContext>(
             }
 
             await Task.Delay(RetryDelay, time, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task MigrateAndSeedAsync(CancellationToken stoppingToken)
+    {
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var context = scope.ServiceProvider.GetRequiredService<TContext>();
+            await context.Database.MigrateAsync(stoppingToken).ConfigureAwait(false);
+            if (scope.ServiceProvider.GetService<IDbSeeder<TContext>>() is { } seeder)
+            {
+                await seeder.SeedAsync(context, stoppingToken).ConfigureAwait(false);
+                LogSeeded(logger, typeof(TContext).Name);
+            }
         }
     }
 

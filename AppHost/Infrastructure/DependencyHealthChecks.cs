@@ -15,15 +15,15 @@ internal sealed class RedisCapabilityHealthCheck(IResourceWithConnectionString r
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var connectionString = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false);
+        var connectionString = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken);
         RedisCapabilityReport report;
         try
         {
             var options = ConfigurationOptions.Parse(connectionString!);
             options.AbortOnConnectFail = true;
             options.ConnectTimeout = 2000;
-            await using var connection = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
-            report = await RedisCapabilityProbe.ProbeAsync(connection, PubSubTimeout).ConfigureAwait(false);
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+            report = await RedisCapabilityProbe.ProbeAsync(connection, PubSubTimeout);
         }
         catch (Exception exception) when (exception is RedisException or RedisTimeoutException)
         {
@@ -39,14 +39,14 @@ internal sealed class PostgresQueryHealthCheck(IResourceWithConnectionString res
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var connectionString = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false);
+        var connectionString = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken);
         try
         {
             var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 3 };
             await using var connection = new NpgsqlConnection(builder.ConnectionString);
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand("SELECT 1", connection);
-            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            await command.ExecuteScalarAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (NpgsqlException exception)

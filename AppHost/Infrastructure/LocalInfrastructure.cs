@@ -108,13 +108,13 @@ internal static class LocalInfrastructure
         // and the orchestrator learns that only from this notification.
         builder.Eventing.Subscribe<ResourceReadyEvent>(server.Resource, async (ready, cancellationToken) =>
         {
-            await CreateDatabaseIfMissingAsync(server.Resource, name, cancellationToken).ConfigureAwait(false);
+            await CreateDatabaseIfMissingAsync(server.Resource, name, cancellationToken);
             var notifications = ready.Services.GetRequiredService<ResourceNotificationService>();
             await notifications.PublishUpdateAsync(database.Resource, state => state with
             {
                 State = KnownResourceStates.Running,
                 StartTimeStamp = DateTime.UtcNow,
-            }).ConfigureAwait(false);
+            });
         });
 
         var healthCheckKey = name + "-query";
@@ -125,16 +125,16 @@ internal static class LocalInfrastructure
 
     private static async Task CreateDatabaseIfMissingAsync(LocalPostgresResource server, string name, CancellationToken cancellationToken)
     {
-        var connectionString = await server.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false);
+        var connectionString = await server.ConnectionStringExpression.GetValueAsync(cancellationToken);
         await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres;Pooling=false");
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.OpenAsync(cancellationToken);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
         exists.Parameters.AddWithValue("name", name);
-        if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+        if (await exists.ExecuteScalarAsync(cancellationToken) is null)
         {
             // Database names come from ServiceNames constants, never from input; identifiers cannot be parameters.
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await create.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

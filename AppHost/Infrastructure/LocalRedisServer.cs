@@ -79,13 +79,12 @@ internal static class LocalRedisServer
             try
             {
                 await using var connection = await ConnectionMultiplexer
-                    .ConnectAsync($"127.0.0.1:{port},abortConnect=true,connectTimeout=500")
-                    .ConfigureAwait(false);
-                return await RedisCapabilityProbe.ProbeAsync(connection, PubSubTimeout).ConfigureAwait(false);
+                    .ConnectAsync($"127.0.0.1:{port},abortConnect=true,connectTimeout=500");
+                return await RedisCapabilityProbe.ProbeAsync(connection, PubSubTimeout);
             }
             catch (RedisConnectionException)
             {
-                await Task.Delay(50).ConfigureAwait(false);
+                await Task.Delay(50);
             }
         }
 

@@ -56,11 +56,11 @@ internal static class PrometheusExtensions
             var targets = new List<(string Job, string Address)>();
             foreach (var project in builder.Resources.OfType<ProjectResource>())
             {
-                var address = await MetricsEndpoint(project).Property(EndpointProperty.HostAndPort).GetValueAsync(cancellationToken).ConfigureAwait(false);
+                var address = await MetricsEndpoint(project).Property(EndpointProperty.HostAndPort).GetValueAsync(cancellationToken);
                 targets.Add((project.Name, address!));
             }
 
-            await File.WriteAllTextAsync(configFile, Configuration(options.Interval, rules, targets), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(configFile, Configuration(options.Interval, rules, targets), cancellationToken);
         });
     }
 

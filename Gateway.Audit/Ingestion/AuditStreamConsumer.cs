@@ -55,7 +55,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await migration.WaitAsync(stoppingToken).ConfigureAwait(false);
+        await migration.WaitAsync(stoppingToken);
         LogStarted(logger, ConsumerName, options.ConsumerGroup);
         var groupExists = false;
         var position = OwnPendingEntries;
@@ -67,14 +67,14 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
             {
                 if (!groupExists)
                 {
-                    await CreateGroupAsync().ConfigureAwait(false);
+                    await CreateGroupAsync();
                     groupExists = true;
                 }
 
                 if (time.GetUtcNow() >= nextClaim)
                 {
-                    await inFlight.ConfigureAwait(false);
-                    await ClaimAbandonedAsync(stoppingToken).ConfigureAwait(false);
+                    await inFlight;
+                    await ClaimAbandonedAsync(stoppingToken);
                     nextClaim = time.GetUtcNow() + options.ClaimInterval;
                 }
 
@@ -82,16 +82,15 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
                 // or it would be read again.
                 if (position == OwnPendingEntries)
                 {
-                    await inFlight.ConfigureAwait(false);
+                    await inFlight;
                 }
 
                 var entries = await redis.GetDatabase()
-                    .StreamReadGroupAsync(StreamNames.AuditEvents, options.ConsumerGroup, ConsumerName, position, options.BatchSize)
-                    .ConfigureAwait(false);
+                    .StreamReadGroupAsync(StreamNames.AuditEvents, options.ConsumerGroup, ConsumerName, position, options.BatchSize);
                 if (entries.Length > 0)
                 {
                     var batch = parser.Parse(entries);
-                    await inFlight.ConfigureAwait(false);
+                    await inFlight;
                     inFlight = StoreAndAcknowledgeAsync(entries, batch, stoppingToken);
                 }
                 else if (position == OwnPendingEntries)
@@ -100,24 +99,24 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
                 }
                 else
                 {
-                    await inFlight.ConfigureAwait(false);
-                    await Task.Delay(options.PollInterval, time, stoppingToken).ConfigureAwait(false);
+                    await inFlight;
+                    await Task.Delay(options.PollInterval, time, stoppingToken);
                 }
             }
             catch (RedisServerException exception) when (exception.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
             {
                 // Redis lost the stream (restarted without persistence): recreate the group and carry on.
                 LogGroupMissing(logger, options.ConsumerGroup);
-                inFlight = await SettledAsync(inFlight).ConfigureAwait(false);
+                inFlight = await SettledAsync(inFlight);
                 groupExists = false;
                 position = OwnPendingEntries;
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException && !stoppingToken.IsCancellationRequested)
             {
                 LogRedisFailed(logger, exception, options.RetryDelay);
-                inFlight = await SettledAsync(inFlight).ConfigureAwait(false);
+                inFlight = await SettledAsync(inFlight);
                 position = OwnPendingEntries;
-                await Task.Delay(options.RetryDelay, time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(options.RetryDelay, time, stoppingToken);
             }
         }
     }
@@ -130,7 +129,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
     {
         try
         {
-            await inFlight.ConfigureAwait(false);
+            await inFlight;
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -145,8 +144,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
         {
             // From the stream's start: events recorded before the first Gateway.Audit ever ran are stored too.
             await redis.GetDatabase()
-                .StreamCreateConsumerGroupAsync(StreamNames.AuditEvents, options.ConsumerGroup, StreamPosition.Beginning, createStream: true)
-                .ConfigureAwait(false);
+                .StreamCreateConsumerGroupAsync(StreamNames.AuditEvents, options.ConsumerGroup, StreamPosition.Beginning, createStream: true);
         }
         catch (RedisServerException exception) when (exception.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
@@ -166,7 +164,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
                 ConsumerName,
                 (long)options.ClaimIdleTime.TotalMilliseconds,
                 start,
-                options.BatchSize).ConfigureAwait(false);
+                options.BatchSize);
             if (claimed.DeletedIds.Length > 0)
             {
                 LogTrimmedBeforeStored(logger, claimed.DeletedIds.Length);
@@ -175,7 +173,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
             if (claimed.ClaimedEntries.Length > 0)
             {
                 LogClaimed(logger, claimed.ClaimedEntries.Length, options.ClaimIdleTime);
-                await StoreAndAcknowledgeAsync(claimed.ClaimedEntries, parser.Parse(claimed.ClaimedEntries), cancellationToken).ConfigureAwait(false);
+                await StoreAndAcknowledgeAsync(claimed.ClaimedEntries, parser.Parse(claimed.ClaimedEntries), cancellationToken);
             }
 
             start = claimed.NextStartId;
@@ -190,10 +188,9 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
             LogDeadLettered(logger, deadLetter.StreamEntryId, deadLetter.Error);
         }
 
-        await WriteUntilCommittedAsync(batch, entries.Length, cancellationToken).ConfigureAwait(false);
+        await WriteUntilCommittedAsync(batch, entries.Length, cancellationToken);
         await redis.GetDatabase()
-            .StreamAcknowledgeAsync(StreamNames.AuditEvents, options.ConsumerGroup, Array.ConvertAll(entries, entry => entry.Id))
-            .ConfigureAwait(false);
+            .StreamAcknowledgeAsync(StreamNames.AuditEvents, options.ConsumerGroup, Array.ConvertAll(entries, entry => entry.Id));
     }
 
     private async Task WriteUntilCommittedAsync(ParsedBatch batch, int received, CancellationToken cancellationToken)
@@ -203,7 +200,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var (stored, deadLettered) = await WriteIsolatingRefusedAsync(batch, batch.Records, batch.DeadLetters, cancellationToken).ConfigureAwait(false);
+                var (stored, deadLettered) = await WriteIsolatingRefusedAsync(batch, batch.Records, batch.DeadLetters, cancellationToken);
                 metrics.BatchWritten(stored, received, deadLettered, Stopwatch.GetElapsedTime(started));
                 return;
             }
@@ -211,7 +208,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
             {
                 // The entries stay pending in the stream; nothing is acknowledged until PostgreSQL takes them.
                 LogStoreFailed(logger, exception, received, options.RetryDelay);
-                await Task.Delay(options.RetryDelay, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(options.RetryDelay, time, cancellationToken);
             }
         }
     }
@@ -225,7 +222,7 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
     {
         try
         {
-            return (await writer.WriteAsync(records, deadLetters, cancellationToken).ConfigureAwait(false), deadLetters.Count);
+            return (await writer.WriteAsync(records, deadLetters, cancellationToken), deadLetters.Count);
         }
         catch (Npgsql.PostgresException exception) when (DatabaseErrors.IsCausedByContent(exception) && (records.Count > 0 || deadLetters.Count > 0))
         {
@@ -240,14 +237,14 @@ internal sealed partial class AuditStreamConsumer : BackgroundService
                 }
 
                 // The dead letters hold no event content; if even they are refused the batch waits, as for an outage.
-                await writer.WriteAsync([], [.. deadLetters, .. refused], cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync([], [.. deadLetters, .. refused], cancellationToken);
                 return (0, deadLetters.Count + refused.Count);
             }
 
             LogSplitting(logger, exception.SqlState, records.Count);
             var half = records.Count / 2;
-            var first = await WriteIsolatingRefusedAsync(batch, records.Take(half).ToList(), deadLetters, cancellationToken).ConfigureAwait(false);
-            var second = await WriteIsolatingRefusedAsync(batch, records.Skip(half).ToList(), [], cancellationToken).ConfigureAwait(false);
+            var first = await WriteIsolatingRefusedAsync(batch, records.Take(half).ToList(), deadLetters, cancellationToken);
+            var second = await WriteIsolatingRefusedAsync(batch, records.Skip(half).ToList(), [], cancellationToken);
             return (first.Stored + second.Stored, first.DeadLettered + second.DeadLettered);
         }
     }

@@ -22,27 +22,27 @@ internal sealed partial class ConsumerLagSampler(
         {
             try
             {
-                await SampleAsync().ConfigureAwait(false);
+                await SampleAsync();
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException)
             {
                 LogSampleFailed(logger, exception);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     internal async Task SampleAsync()
     {
         var database = redis.GetDatabase();
-        if (!await database.KeyExistsAsync(StreamNames.AuditEvents).ConfigureAwait(false))
+        if (!await database.KeyExistsAsync(StreamNames.AuditEvents))
         {
             metrics.Sampled(0, 0, 0);
             return;
         }
 
-        var groups = await database.StreamGroupInfoAsync(StreamNames.AuditEvents).ConfigureAwait(false);
-        var length = await database.StreamLengthAsync(StreamNames.AuditEvents).ConfigureAwait(false);
+        var groups = await database.StreamGroupInfoAsync(StreamNames.AuditEvents);
+        var length = await database.StreamLengthAsync(StreamNames.AuditEvents);
         var group = groups.FirstOrDefault(candidate => candidate.Name == options.Value.ConsumerGroup);
         metrics.Sampled(group.PendingMessageCount, group.Lag ?? length, length);
     }

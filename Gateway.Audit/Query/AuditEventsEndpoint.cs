@@ -49,8 +49,7 @@ internal static partial class AuditEventsEndpoint
                 .OrderByDescending(record => record.Timestamp)
                 .ThenByDescending(record => record.Id)
                 .Take(query.Limit + 1)
-                .ToListAsync(cancellationToken)
-                .ConfigureAwait(false);
+                .ToListAsync(cancellationToken);
             var hasMore = page.Count > query.Limit;
             var events = page.Take(query.Limit).Select(ToResponse).ToList();
             var last = hasMore ? page[query.Limit - 1] : null;

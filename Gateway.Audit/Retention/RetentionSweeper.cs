@@ -15,20 +15,20 @@ internal sealed partial class RetentionSweeper(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await migration.WaitAsync(stoppingToken).ConfigureAwait(false);
+        await migration.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
         do
         {
             try
             {
-                await SweepAsync(stoppingToken).ConfigureAwait(false);
+                await SweepAsync(stoppingToken);
             }
             catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
             {
                 LogSweepFailed(logger, exception);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>Deletes every event and dead letter older than the retention period; returns how many events went.</summary>
@@ -49,12 +49,12 @@ internal sealed partial class RetentionSweeper(
                     .Take(batchSize)
                     .Select(old => old.Id)
                     .Contains(record.Id))
-                .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+                .ExecuteDeleteAsync(cancellationToken);
             total += deleted;
         }
         while (deleted == batchSize);
 
-        await context.DeadLetters.Where(letter => letter.ReceivedAt < cutoff).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+        await context.DeadLetters.Where(letter => letter.ReceivedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
         if (total > 0)
         {
             LogSwept(logger, total, cutoff);

@@ -52,9 +52,9 @@ internal sealed class AuditWriter : IAsyncDisposable
     /// <summary>Commits the batch and returns how many events were new.</summary>
     public async Task<int> WriteAsync(IReadOnlyList<AuditRecord> events, IReadOnlyList<DeadLetter> deadLetters, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var inserted = events.Count == 0 ? 0 : await WriteEventsAsync(connection, events, cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var inserted = events.Count == 0 ? 0 : await WriteEventsAsync(connection, events, cancellationToken);
         if (deadLetters.Count > 0)
         {
             await using var command = new NpgsqlCommand(InsertDeadLetters, connection)
@@ -69,10 +69,10 @@ internal sealed class AuditWriter : IAsyncDisposable
                     Array("received_at", NpgsqlDbType.TimestampTz, deadLetters.Select(letter => letter.ReceivedAt)),
                 },
             };
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken);
         return inserted;
     }
 
@@ -82,34 +82,34 @@ internal sealed class AuditWriter : IAsyncDisposable
     {
         await using (var create = new NpgsqlCommand(CreateStaging, connection))
         {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var copy = await connection.BeginBinaryImportAsync(CopyEvents, cancellationToken).ConfigureAwait(false))
+        await using (var copy = await connection.BeginBinaryImportAsync(CopyEvents, cancellationToken))
         {
             foreach (var record in events)
             {
-                await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(record.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(record.Timestamp, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(record.Type, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await WriteAsync(copy, record.ClientId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await WriteAsync(copy, record.Subject, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await WriteAsync(copy, record.TenantId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await WriteAsync(copy, record.SourceAddress, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await WriteAsync(copy, record.RequestId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await WriteAsync(copy, record.Route, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(record.Outcome, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await WriteAsync(copy, record.Reason, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await WriteAsync(copy, record.Details, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(record.IngestedAt, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(record.Id, NpgsqlDbType.Uuid, cancellationToken);
+                await copy.WriteAsync(record.Timestamp, NpgsqlDbType.TimestampTz, cancellationToken);
+                await copy.WriteAsync(record.Type, NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(copy, record.ClientId, NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(copy, record.Subject, NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(copy, record.TenantId, NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(copy, record.SourceAddress, NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(copy, record.RequestId, NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(copy, record.Route, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(record.Outcome, NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(copy, record.Reason, NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(copy, record.Details, NpgsqlDbType.Jsonb, cancellationToken);
+                await copy.WriteAsync(record.IngestedAt, NpgsqlDbType.TimestampTz, cancellationToken);
             }
 
-            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            await copy.CompleteAsync(cancellationToken);
         }
 
         await using var insert = new NpgsqlCommand(InsertEvents, connection);
-        return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static Task WriteAsync(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type, CancellationToken cancellationToken) =>

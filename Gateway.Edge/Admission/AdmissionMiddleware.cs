@@ -56,7 +56,7 @@ internal sealed class AdmissionMiddleware(
 
     private async Task AuthenticateAsync(HttpContext context, RouteAdmission route, long started)
     {
-        var authentication = await authenticator.AuthenticateAsync(context, route.AcceptsQueryToken).ConfigureAwait(false);
+        var authentication = await authenticator.AuthenticateAsync(context, route.AcceptsQueryToken);
         metrics.Authenticated(started, authentication.Outcome);
         if (route.RequiresAuthentication && authentication.Outcome != EdgeAuthenticationOutcome.Authenticated)
         {
@@ -67,11 +67,11 @@ internal sealed class AdmissionMiddleware(
         switch (authentication.Outcome)
         {
             case EdgeAuthenticationOutcome.Throttled:
-                await RefuseThrottledAsync(context, authentication.RetryAfter).ConfigureAwait(false);
+                await RefuseThrottledAsync(context, authentication.RetryAfter);
                 return;
             case EdgeAuthenticationOutcome.Refused when route.RequiresAuthentication:
                 RecordExhausted(context, authentication.FailuresExhausted);
-                await AccessTokenResponses.ChallengeAsync(context, authentication.Failure, MissingCredentials).ConfigureAwait(false);
+                await AccessTokenResponses.ChallengeAsync(context, authentication.Failure, MissingCredentials);
                 return;
             case EdgeAuthenticationOutcome.Refused:
                 // An anonymous route serves a caller whose credentials failed as anonymous; the failure still counts.
@@ -80,19 +80,19 @@ internal sealed class AdmissionMiddleware(
             case EdgeAuthenticationOutcome.None when route.RequiresAuthentication:
                 if (authenticator.IsThrottled(address, out var retryAfter))
                 {
-                    await RefuseThrottledAsync(context, retryAfter).ConfigureAwait(false);
+                    await RefuseThrottledAsync(context, retryAfter);
                     return;
                 }
 
                 RecordExhausted(context, authenticator.RecordMissingCredentials(address));
-                await AccessTokenResponses.ChallengeAsync(context, null, MissingCredentials).ConfigureAwait(false);
+                await AccessTokenResponses.ChallengeAsync(context, null, MissingCredentials);
                 return;
             case EdgeAuthenticationOutcome.Authenticated:
                 context.User = authentication.Principal!;
                 break;
         }
 
-        await AuthorizeAndLimit(context, route, authentication.Identity).ConfigureAwait(false);
+        await AuthorizeAndLimit(context, route, authentication.Identity);
     }
 
     /// <summary>Authorization by the route's scopes, then its rate limit; synchronous while leased permits last.</summary>
@@ -126,14 +126,14 @@ internal sealed class AdmissionMiddleware(
 
     private async Task RateLimitAsync(HttpContext context, RateLimitPolicy policy, PartitionKey partition, RateLimitDecision decision)
     {
-        if (!await policy.AdmitAsync(partition, decision).ConfigureAwait(false))
+        if (!await policy.AdmitAsync(partition, decision))
         {
-            await RateLimitingExtensions.RefuseAsync(context, decision).ConfigureAwait(false);
+            await RateLimitingExtensions.RefuseAsync(context, decision);
             return;
         }
 
         decision.ApplyOnStarting(context.Response);
-        await next(context).ConfigureAwait(false);
+        await next(context);
     }
 
     /// <summary>Outside YARP's routes, the path is the route.</summary>

@@ -17,7 +17,7 @@ internal sealed partial class ApiKeyRevocationListener(IConnectionMultiplexer re
         redis.ConnectionRestored += OnConnectionRestored;
         try
         {
-            await redis.GetSubscriber().SubscribeAsync(Channel, (_, hash) => store.Evict(hash.ToString())).ConfigureAwait(false);
+            await redis.GetSubscriber().SubscribeAsync(Channel, (_, hash) => store.Evict(hash.ToString()));
         }
         catch (RedisException exception)
         {
@@ -31,7 +31,7 @@ internal sealed partial class ApiKeyRevocationListener(IConnectionMultiplexer re
         redis.ConnectionRestored -= OnConnectionRestored;
         try
         {
-            await redis.GetSubscriber().UnsubscribeAsync(Channel).ConfigureAwait(false);
+            await redis.GetSubscriber().UnsubscribeAsync(Channel);
         }
         catch (RedisException)
         {

@@ -30,7 +30,7 @@ internal sealed class ApiKeyStore(IConnectionMultiplexer redis, IOptions<ApiKeyC
         var now = time.GetUtcNow();
         if (!entries.TryGetValue(hash, out var entry) || entry.FreshUntil <= now)
         {
-            entry = await LoadAsync(hash, now).ConfigureAwait(false);
+            entry = await LoadAsync(hash, now);
             if (entry is null)
             {
                 return TokenValidation.Fail("API keys cannot be checked right now.");
@@ -56,7 +56,7 @@ internal sealed class ApiKeyStore(IConnectionMultiplexer redis, IOptions<ApiKeyC
         RedisValue json;
         try
         {
-            json = await redis.GetDatabase().StringGetAsync(ApiKeys.RedisKey(hash)).ConfigureAwait(false);
+            json = await redis.GetDatabase().StringGetAsync(ApiKeys.RedisKey(hash));
         }
         catch (RedisException)
         {

@@ -82,8 +82,8 @@ internal sealed class EdgeAuthenticator(AccessTokenValidator tokens, ApiKeyStore
 
         var validation = known
             ?? (bearer.Count == 1
-                ? await tokens.ValidateAsync(bearer.Token!, context.RequestAborted).ConfigureAwait(false)
-                : await apiKeys.AuthenticateAsync(apiKey[0] ?? string.Empty).ConfigureAwait(false));
+                ? await tokens.ValidateAsync(bearer.Token!, context.RequestAborted)
+                : await apiKeys.AuthenticateAsync(apiKey[0] ?? string.Empty));
         if (validation.Identity is not { } identity)
         {
             return Refuse(address, validation.Error!);

@@ -24,7 +24,7 @@ internal sealed class GatewayHealthEvaluator(IProxyStateLookup proxyState, Healt
             services[cluster.ClusterId] = Describe(cluster);
         }
 
-        var own = await healthChecks.CheckHealthAsync(registration => !registration.Tags.Contains("live"), cancellationToken).ConfigureAwait(false);
+        var own = await healthChecks.CheckHealthAsync(registration => !registration.Tags.Contains("live"), cancellationToken);
         foreach (var (name, entry) in own.Entries)
         {
             services[name] = entry.Status == HealthStatus.Healthy

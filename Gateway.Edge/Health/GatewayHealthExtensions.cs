@@ -13,7 +13,7 @@ internal static class GatewayHealthExtensions
     {
         app.MapGet("/api/v1/health", async (GatewayHealthEvaluator evaluator, HttpContext context) =>
         {
-            var report = await evaluator.EvaluateAsync(context.RequestAborted).ConfigureAwait(false);
+            var report = await evaluator.EvaluateAsync(context.RequestAborted);
             context.Response.Headers.CacheControl = "no-store";
             return TypedResults.Json(
                 report,

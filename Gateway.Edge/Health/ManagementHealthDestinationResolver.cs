@@ -21,7 +21,7 @@ internal sealed class ManagementHealthDestinationResolver(IDestinationResolver i
         var changeTokens = new List<IChangeToken>();
         foreach (var (name, original) in destinations)
         {
-            var resolved = await inner.ResolveDestinationsAsync(new Dictionary<string, DestinationConfig> { [name] = original }, cancellationToken).ConfigureAwait(false);
+            var resolved = await inner.ResolveDestinationsAsync(new Dictionary<string, DestinationConfig> { [name] = original }, cancellationToken);
             if (resolved.ChangeToken is { } resolvedChange)
             {
                 changeTokens.Add(resolvedChange);
@@ -38,7 +38,7 @@ internal sealed class ManagementHealthDestinationResolver(IDestinationResolver i
             }
 
             var healthUri = new Uri(health);
-            var management = await endpoints.GetEndpointsAsync(healthUri.GetLeftPart(UriPartial.Authority), cancellationToken).ConfigureAwait(false);
+            var management = await endpoints.GetEndpointsAsync(healthUri.GetLeftPart(UriPartial.Authority), cancellationToken);
             changeTokens.Add(management.ChangeToken);
             var unused = management.Endpoints.Select(endpoint => ToUri(endpoint, healthUri.Scheme)).ToList();
             foreach (var (resolvedName, config) in resolved.Destinations)

@@ -34,7 +34,7 @@ internal sealed class CapturedResponseBody(int limit) : IHttpResponseBodyFeature
     {
         if (writer is not null)
         {
-            await writer.FlushAsync().ConfigureAwait(false);
+            await writer.FlushAsync();
         }
     }
 
@@ -42,10 +42,10 @@ internal sealed class CapturedResponseBody(int limit) : IHttpResponseBodyFeature
     {
         if (writer is not null)
         {
-            await writer.CompleteAsync().ConfigureAwait(false);
+            await writer.CompleteAsync();
         }
 
-        await stream.DisposeAsync().ConfigureAwait(false);
+        await stream.DisposeAsync();
     }
 
     private sealed class BoundedStream(int limit) : Stream

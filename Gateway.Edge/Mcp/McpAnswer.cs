@@ -117,7 +117,7 @@ internal sealed class McpAnswer
 
         response.Headers.Remove("Transfer-Encoding");
         response.ContentLength = content.Length;
-        await response.Body.WriteAsync(content, response.HttpContext.RequestAborted).ConfigureAwait(false);
+        await response.Body.WriteAsync(content, response.HttpContext.RequestAborted);
     }
 
     private JsonObject? Find(JsonNode? id) => Messages().FirstOrDefault(message =>

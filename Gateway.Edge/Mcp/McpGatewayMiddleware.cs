@@ -37,11 +37,11 @@ internal sealed partial class McpGatewayMiddleware(
     {
         if (McpResources.ServerOf(context) is not { } serverName || !options.Value.Servers.TryGetValue(serverName, out var server))
         {
-            await next(context).ConfigureAwait(false);
+            await next(context);
             return;
         }
 
-        if (await AuthenticateAsync(context, serverName, server).ConfigureAwait(false) is not { } caller)
+        if (await AuthenticateAsync(context, serverName, server) is not { } caller)
         {
             return;
         }
@@ -52,11 +52,11 @@ internal sealed partial class McpGatewayMiddleware(
 
         if (!HttpMethods.IsPost(context.Request.Method))
         {
-            await next(context).ConfigureAwait(false);
+            await next(context);
             return;
         }
 
-        await HandlePostAsync(context, serverName, server, caller).ConfigureAwait(false);
+        await HandlePostAsync(context, serverName, server, caller);
     }
 
     private async Task<GatewayIdentity?> AuthenticateAsync(HttpContext context, string serverName, McpServerOptions server)
@@ -73,7 +73,7 @@ internal sealed partial class McpGatewayMiddleware(
         }
         else
         {
-            var validation = await tokens.ValidateAsync(bearer.Token!, resources.ResourceOf(serverName), context.RequestAborted).ConfigureAwait(false);
+            var validation = await tokens.ValidateAsync(bearer.Token!, resources.ResourceOf(serverName), context.RequestAborted);
             if (validation.Identity is { } identity)
             {
                 return identity;
@@ -99,7 +99,7 @@ internal sealed partial class McpGatewayMiddleware(
 
         context.Response.Headers.WWWAuthenticate = challenge.ToString();
         await ErrorResponses.WriteAsync(
-            context, StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationFailed, failure ?? "A bearer access token for this MCP server is required.").ConfigureAwait(false);
+            context, StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationFailed, failure ?? "A bearer access token for this MCP server is required.");
         return null;
     }
 
@@ -108,15 +108,15 @@ internal sealed partial class McpGatewayMiddleware(
         var settings = options.Value;
         if (!context.Request.HasJsonContentType())
         {
-            await ErrorResponses.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "An MCP request body is JSON (application/json).").ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "An MCP request body is JSON (application/json).");
             return;
         }
 
-        var body = await ReadBodyAsync(context.Request, settings.MaxBodyBytes).ConfigureAwait(false);
+        var body = await ReadBodyAsync(context.Request, settings.MaxBodyBytes);
         if (body is null)
         {
             await ErrorResponses.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, "The request body is larger than allowed.",
-                new Dictionary<string, object?> { ["max_bytes"] = settings.MaxBodyBytes }).ConfigureAwait(false);
+                new Dictionary<string, object?> { ["max_bytes"] = settings.MaxBodyBytes });
             return;
         }
 
@@ -124,7 +124,7 @@ internal sealed partial class McpGatewayMiddleware(
         var messages = JsonRpc.Read(body, settings.MaxBatchSize, out var batch, out var invalid);
         if (messages is null)
         {
-            await WriteJsonAsync(context, StatusCodes.Status400BadRequest, invalid!).ConfigureAwait(false);
+            await WriteJsonAsync(context, StatusCodes.Status400BadRequest, invalid!);
             return;
         }
 
@@ -133,7 +133,7 @@ internal sealed partial class McpGatewayMiddleware(
         var refusals = new Dictionary<JsonRpcMessage, (int Status, JsonObject Error)>();
         foreach (var message in messages.Where(message => message.IsRequest && message.Method == ToolsCall))
         {
-            var (call, refusal) = await CheckToolCallAsync(context, message, server, caller).ConfigureAwait(false);
+            var (call, refusal) = await CheckToolCallAsync(context, message, server, caller);
             if (refusal is { } refused)
             {
                 refusals[message] = refused;
@@ -148,18 +148,18 @@ internal sealed partial class McpGatewayMiddleware(
 
         if (refusals.Count > 0)
         {
-            await WriteRefusalsAsync(context, messages, batch, refusals).ConfigureAwait(false);
+            await WriteRefusalsAsync(context, messages, batch, refusals);
             return;
         }
 
         if (!messages.Any(message => message.IsRequest))
         {
             // Notifications and responses only: the server answers 202 with no body, nothing to inspect.
-            await next(context).ConfigureAwait(false);
+            await next(context);
             return;
         }
 
-        await ForwardAndInspectAsync(context, serverName, server, caller, messages, calls, started).ConfigureAwait(false);
+        await ForwardAndInspectAsync(context, serverName, server, caller, messages, calls, started);
     }
 
     private async Task<(ToolCall? Call, (int Status, JsonObject Error)? Refusal)> CheckToolCallAsync(
@@ -206,7 +206,7 @@ internal sealed partial class McpGatewayMiddleware(
 
         foreach (var policy in new[] { server.ToolCallRateLimitPolicy, server.Tools[tool].RateLimitPolicy }.OfType<string>())
         {
-            if (!await limits.TryAcquireAsync(policy, context, caller).ConfigureAwait(false))
+            if (!await limits.TryAcquireAsync(policy, context, caller))
             {
                 var decisionState = context.Features.Get<RateLimitDecision>();
                 var retryAfter = decisionState?.RetryAfter ?? TimeSpan.FromSeconds(1);
@@ -269,8 +269,8 @@ internal sealed partial class McpGatewayMiddleware(
         context.Features.Set<IHttpResponseBodyFeature>(captured);
         try
         {
-            await next(context).ConfigureAwait(false);
-            await captured.CompleteAsync().ConfigureAwait(false);
+            await next(context);
+            await captured.CompleteAsync();
         }
         catch (IOException) when (captured.Overflowed)
         {
@@ -304,7 +304,7 @@ internal sealed partial class McpGatewayMiddleware(
             LogToolCall(logger, serverName, call.Tool, caller.Caller.Subject, caller.Caller.ClientId, caller.Caller.Actors, outcome);
         }
 
-        await answer.WriteAsync(context.Response).ConfigureAwait(false);
+        await answer.WriteAsync(context.Response);
     }
 
     private Dictionary<string, string> ToolDetails(string serverName, ToolCall? call, long started, string decision = "denied")
@@ -366,7 +366,7 @@ internal sealed partial class McpGatewayMiddleware(
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
         {
             if (buffer.Length + read > maxBytes)
             {

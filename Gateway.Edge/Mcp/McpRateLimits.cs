@@ -15,7 +15,7 @@ internal sealed class McpRateLimits(RateLimitPolicies policies)
         var policy = policies[policyName];
         var partition = policy.PartitionOf(context, caller, McpResources.ServerOf(context) ?? string.Empty);
         var decision = new RateLimitDecision(policy.Name, policy.Options.Limits);
-        if (policy.TryAdmit(partition, decision) is true || await policy.AdmitAsync(partition, decision).ConfigureAwait(false))
+        if (policy.TryAdmit(partition, decision) is true || await policy.AdmitAsync(partition, decision))
         {
             return true;
         }

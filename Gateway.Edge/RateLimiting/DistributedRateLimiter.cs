@@ -92,7 +92,7 @@ internal sealed class DistributedRateLimiter : IDisposable
         Touch();
         foreach (var slot in slots)
         {
-            var outcome = await TakeAsync(slot, decision).ConfigureAwait(false);
+            var outcome = await TakeAsync(slot, decision);
             if (outcome is not LimitOutcome.Admitted)
             {
                 return outcome;
@@ -133,7 +133,7 @@ internal sealed class DistributedRateLimiter : IDisposable
                 return LimitOutcome.Admitted;
             }
 
-            var answer = await slot.RefillAsync().ConfigureAwait(false);
+            var answer = await slot.RefillAsync();
             if (answer is null)
             {
                 return TakeWithoutRedis(slot, decision);
@@ -318,7 +318,7 @@ internal sealed class DistributedRateLimiter : IDisposable
         {
             try
             {
-                await RefillAsync().ConfigureAwait(false);
+                await RefillAsync();
             }
             finally
             {
@@ -328,7 +328,7 @@ internal sealed class DistributedRateLimiter : IDisposable
 
         private async Task<StoreDecision?> RunRefillAsync()
         {
-            var answer = await store.TakeAsync(RedisKey, Options, Options.EffectiveLeaseSize, TakeUnused(time.GetUtcNow().UtcTicks)).ConfigureAwait(false);
+            var answer = await store.TakeAsync(RedisKey, Options, Options.EffectiveLeaseSize, TakeUnused(time.GetUtcNow().UtcTicks));
             if (answer is { Granted: > 0 } granted)
             {
                 var now = time.GetUtcNow();

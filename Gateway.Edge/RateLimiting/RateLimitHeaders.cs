@@ -58,7 +58,7 @@ internal static class RateLimitHeaders
                 StatusCodes.Status503ServiceUnavailable,
                 ErrorCodes.ServiceUnavailable,
                 "The rate limiter cannot decide right now and this route refuses requests until it can.",
-                new Dictionary<string, object?> { ["policy"] = decision.Policy, ["retry_after_seconds"] = Seconds(retryAfter) }).ConfigureAwait(false);
+                new Dictionary<string, object?> { ["policy"] = decision.Policy, ["retry_after_seconds"] = Seconds(retryAfter) });
             return;
         }
 
@@ -72,7 +72,7 @@ internal static class RateLimitHeaders
                 ["policy"] = decision.Policy,
                 ["limit"] = decision.TightestLimit?.Name,
                 ["retry_after_seconds"] = Seconds(retryAfter),
-            }).ConfigureAwait(false);
+            });
     }
 
     /// <summary>Whole seconds, rounded up, so that a client waiting this long is never early.</summary>

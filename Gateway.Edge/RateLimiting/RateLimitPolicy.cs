@@ -116,7 +116,7 @@ internal sealed class RateLimitPolicy : IDisposable
     {
         while (true)
         {
-            var outcome = await LimiterOf(key).TakeAsync(decision).ConfigureAwait(false);
+            var outcome = await LimiterOf(key).TakeAsync(decision);
             if (outcome != LimitOutcome.Retired)
             {
                 return outcome == LimitOutcome.Admitted;

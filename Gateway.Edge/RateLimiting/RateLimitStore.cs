@@ -130,7 +130,7 @@ internal sealed class RedisRateLimitStore(IConnectionMultiplexer redis, IOptions
                     [now, limit.PermitLimit, limit.TokensPerPeriod, (long)limit.ReplenishmentPeriod.TotalMilliseconds, wanted, unusedCount]);
 
             // A wall-clock bound on purpose: it protects request latency, whatever clock the counters use.
-            var result = (RedisResult[])(await evaluation.WaitAsync(options.Value.DecisionTimeout).ConfigureAwait(false))!;
+            var result = (RedisResult[])(await evaluation.WaitAsync(options.Value.DecisionTimeout))!;
             return new StoreDecision((int)result[0], (long)result[1], TimeSpan.FromMilliseconds((long)result[2]), lease);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)

@@ -17,12 +17,12 @@ internal sealed class ConnectRetryHandler(IOptions<ResilienceOptions> options, T
         {
             try
             {
-                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                return await base.SendAsync(request, cancellationToken);
             }
             catch (HttpRequestException exception) when (attempt < attempts && IsConnectFailure(exception) && !cancellationToken.IsCancellationRequested)
             {
                 metrics.RecordRetry(request.Method.Method);
-                await Task.Delay(settings.ConnectRetryDelay, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(settings.ConnectRetryDelay, time, cancellationToken);
             }
         }
     }

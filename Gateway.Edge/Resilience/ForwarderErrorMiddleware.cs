@@ -19,7 +19,7 @@ internal sealed class ForwarderErrorMiddleware(RequestDelegate next, IOptions<Re
 
     public async Task InvokeAsync(HttpContext context)
     {
-        await next(context).ConfigureAwait(false);
+        await next(context);
         if (context.GetForwarderErrorFeature() is not { } failure)
         {
             return;
@@ -48,7 +48,7 @@ internal sealed class ForwarderErrorMiddleware(RequestDelegate next, IOptions<Re
             context.Response.Headers.RetryAfter = retryAfter;
         }
 
-        await ErrorResponses.WriteAsync(context, status, code, message).ConfigureAwait(false);
+        await ErrorResponses.WriteAsync(context, status, code, message);
     }
 
     private static (int Status, string Code, string Message) Describe(IForwarderErrorFeature failure) => failure.Error switch

@@ -43,16 +43,16 @@ internal sealed class JsonBodyValidationMiddleware(RequestDelegate next)
         request.EnableBuffering();
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: context.RequestAborted);
         }
         catch (JsonException exception)
         {
-            await RefuseAsync(context, exception).ConfigureAwait(false);
+            await RefuseAsync(context, exception);
             return;
         }
 
         request.Body.Position = 0;
-        await next(context).ConfigureAwait(false);
+        await next(context);
     }
 
     /// <summary>The error <see cref="JsonDocument"/> would raise for <paramref name="json"/>, found without building one; null when well-formed.</summary>

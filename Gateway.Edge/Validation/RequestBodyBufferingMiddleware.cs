@@ -31,7 +31,7 @@ internal sealed class RequestBodyBufferingMiddleware(RequestDelegate next, IOpti
         {
             var length = 0;
             int read;
-            while ((read = await original.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false)) > 0)
+            while ((read = await original.ReadAsync(buffer.AsMemory(length), context.RequestAborted)) > 0)
             {
                 length += read;
                 if (length > limit)
@@ -51,7 +51,7 @@ internal sealed class RequestBodyBufferingMiddleware(RequestDelegate next, IOpti
 
             context.Features.Set(new BufferedRequestBody(EdgeSignature.Digest(buffer.AsSpan(0, length))));
             request.Body = new MemoryStream(buffer, 0, length, writable: false, publiclyVisible: true);
-            await next(context).ConfigureAwait(false);
+            await next(context);
         }
         finally
         {

@@ -20,11 +20,11 @@ internal sealed partial class TokenPruner(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
-                await PruneAsync(stoppingToken).ConfigureAwait(false);
+                await PruneAsync(stoppingToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -41,9 +41,9 @@ internal sealed partial class TokenPruner(
         var threshold = time.GetUtcNow() - minimumAge;
         await using var scope = scopes.CreateAsyncScope();
         var tokens = await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>()
-            .PruneAsync(threshold, cancellationToken).ConfigureAwait(false);
+            .PruneAsync(threshold, cancellationToken);
         var authorizations = await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>()
-            .PruneAsync(threshold, cancellationToken).ConfigureAwait(false);
+            .PruneAsync(threshold, cancellationToken);
         if (tokens + authorizations > 0)
         {
             LogPruned(logger, tokens, authorizations, threshold);

@@ -25,7 +25,7 @@ internal sealed class DisabledClientHandler(IOpenIddictApplicationManager applic
 
     public async ValueTask HandleAsync(ValidateTokenRequestContext context)
     {
-        if (await IsDisabledAsync(context.ClientId, context.CancellationToken).ConfigureAwait(false))
+        if (await IsDisabledAsync(context.ClientId, context.CancellationToken))
         {
             context.Reject(Errors.InvalidClient, "The client is disabled.");
         }
@@ -33,7 +33,7 @@ internal sealed class DisabledClientHandler(IOpenIddictApplicationManager applic
 
     public async ValueTask HandleAsync(ValidateAuthorizationRequestContext context)
     {
-        if (await IsDisabledAsync(context.ClientId, context.CancellationToken).ConfigureAwait(false))
+        if (await IsDisabledAsync(context.ClientId, context.CancellationToken))
         {
             context.Reject(Errors.UnauthorizedClient, "The client is disabled.");
         }
@@ -41,6 +41,6 @@ internal sealed class DisabledClientHandler(IOpenIddictApplicationManager applic
 
     private async ValueTask<bool> IsDisabledAsync(string? clientId, CancellationToken cancellationToken) =>
         !string.IsNullOrEmpty(clientId)
-        && await applications.FindByClientIdAsync(clientId, cancellationToken).ConfigureAwait(false) is { } application
-        && await RevocationEndpoints.IsDisabledAsync(applications, application, cancellationToken).ConfigureAwait(false);
+        && await applications.FindByClientIdAsync(clientId, cancellationToken) is { } application
+        && await RevocationEndpoints.IsDisabledAsync(applications, application, cancellationToken);
 }

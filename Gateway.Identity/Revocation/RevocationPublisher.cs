@@ -38,11 +38,11 @@ internal sealed partial class RevocationPublisher(
     {
         try
         {
-            await foreach (var revocation in pending.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var revocation in pending.Reader.ReadAllAsync(stoppingToken))
             {
-                while (!await TryWriteAsync(revocation).ConfigureAwait(false))
+                while (!await TryWriteAsync(revocation))
                 {
-                    await Task.Delay(RetryDelay, time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(RetryDelay, time, stoppingToken);
                 }
             }
         }
@@ -64,8 +64,8 @@ internal sealed partial class RevocationPublisher(
             _ = transaction.SortedSetRemoveRangeByScoreAsync(TokenRevocations.SetKey, double.NegativeInfinity, time.GetUtcNow().ToUnixTimeSeconds());
             // Every revocation lives equally long, so the newest one decides when the whole set may go.
             _ = transaction.KeyExpireAsync(TokenRevocations.SetKey, ttl);
-            await transaction.ExecuteAsync().ConfigureAwait(false);
-            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(TokenRevocations.Channel), json).ConfigureAwait(false);
+            await transaction.ExecuteAsync();
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(TokenRevocations.Channel), json);
             LogPublished(logger, revocation.Kind);
             return true;
         }

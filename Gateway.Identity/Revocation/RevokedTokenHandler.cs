@@ -37,12 +37,12 @@ internal sealed class RevokedTokenHandler(
         }
         else if (principal.HasTokenType(TokenTypeIdentifiers.RefreshToken) && principal.GetAuthorizationId() is { Length: > 0 } authorizationId)
         {
-            if (await authorizations.FindByIdAsync(authorizationId, context.CancellationToken).ConfigureAwait(false) is { } authorization)
+            if (await authorizations.FindByIdAsync(authorizationId, context.CancellationToken) is { } authorization)
             {
-                await authorizations.TryRevokeAsync(authorization, context.CancellationToken).ConfigureAwait(false);
+                await authorizations.TryRevokeAsync(authorization, context.CancellationToken);
             }
 
-            await tokens.RevokeByAuthorizationIdAsync(authorizationId, context.CancellationToken).ConfigureAwait(false);
+            await tokens.RevokeByAuthorizationIdAsync(authorizationId, context.CancellationToken);
             publisher.Revoke(TokenRevocationKinds.Authorization, authorizationId);
         }
     }

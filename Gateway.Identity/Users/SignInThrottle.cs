@@ -44,7 +44,7 @@ internal sealed partial class SignInThrottle(IConnectionMultiplexer redis, IOpti
                 BeginScript,
                 [Key(userName, source)],
                 [time.GetUtcNow().ToUnixTimeMilliseconds(), settings.FreeAttempts, (long)settings.FirstDelay.TotalMilliseconds,
-                 (long)settings.MaxDelay.TotalMilliseconds, (long)settings.FailureMemory.TotalMilliseconds]).ConfigureAwait(false);
+                 (long)settings.MaxDelay.TotalMilliseconds, (long)settings.FailureMemory.TotalMilliseconds]);
             return (int)allowed == 1;
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
@@ -59,7 +59,7 @@ internal sealed partial class SignInThrottle(IConnectionMultiplexer redis, IOpti
     {
         try
         {
-            await redis.GetDatabase().KeyDeleteAsync(Key(userName, source)).ConfigureAwait(false);
+            await redis.GetDatabase().KeyDeleteAsync(Key(userName, source));
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {

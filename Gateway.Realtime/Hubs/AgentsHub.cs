@@ -44,7 +44,7 @@ internal sealed class AgentsHub(
             Refuse(http, "connection_limit", "This instance has reached its connection limit; retry later.");
         }
 
-        var (lease, refusal) = await quota.TryAcquireAsync(Context.User!.TenantId(), Context.User!.FindFirstValue(GatewayClaims.Subject) ?? string.Empty).ConfigureAwait(false);
+        var (lease, refusal) = await quota.TryAcquireAsync(Context.User!.TenantId(), Context.User!.FindFirstValue(GatewayClaims.Subject) ?? string.Empty);
         if (lease is null)
         {
             limit.Exit();
@@ -63,7 +63,7 @@ internal sealed class AgentsHub(
         var client = hub.Clients.Client(connection.ConnectionId);
         Context.Items[TokenKey] = lifetimes.Watch(Context.User!.AccessToken(), ended => _ = EndAsync(client, connection, ended));
         metrics.Connected(RealtimeTransports.SignalR);
-        await base.OnConnectedAsync().ConfigureAwait(false);
+        await base.OnConnectedAsync();
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
@@ -78,12 +78,12 @@ internal sealed class AgentsHub(
         {
             // Only a connection that was admitted holds a lease and a place in the instance's limit.
             limit.Exit();
-            await lease.DisposeAsync().ConfigureAwait(false);
+            await lease.DisposeAsync();
             var started = Context.Items.TryGetValue(StartedKey, out var stamp) && stamp is long timestamp ? timestamp : time.GetTimestamp();
             metrics.Disconnected(RealtimeTransports.SignalR, time.GetElapsedTime(started), exception is null ? "closed" : "error");
         }
 
-        await base.OnDisconnectedAsync(exception).ConfigureAwait(false);
+        await base.OnDisconnectedAsync(exception);
     }
 
     /// <summary>Subscribes to event types of one agent of the caller's tenant; returns every type now subscribed for it.</summary>
@@ -96,7 +96,7 @@ internal sealed class AgentsHub(
         }
 
         var tenantId = Context.User!.TenantId();
-        if (await agents.FindTenantAsync(agentId).ConfigureAwait(false) != tenantId)
+        if (await agents.FindTenantAsync(agentId) != tenantId)
         {
             throw new HubException("No agent with this id belongs to the caller's tenant.");
         }
@@ -113,7 +113,7 @@ internal sealed class AgentsHub(
             await client.SendAsync(
                 "error",
                 new { code = ErrorCodes.AuthenticationFailed, message = ended == TokenEnd.Revoked ? "token revoked" : "token expired" },
-                timeout.Token).ConfigureAwait(false);
+                timeout.Token);
         }
         catch (Exception exception) when (exception is OperationCanceledException or IOException)
         {

@@ -40,11 +40,11 @@ internal static class HubExtensions
             if (!OriginPolicy.IsAllowed(context, allowed))
             {
                 context.RequestServices.GetRequiredService<ConnectionAudit>().Rejected(context, "origin_not_allowed");
-                await ErrorResponses.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.AuthorizationDenied, "This Origin is not allowed.").ConfigureAwait(false);
+                await ErrorResponses.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.AuthorizationDenied, "This Origin is not allowed.");
                 return;
             }
 
-            await next(context).ConfigureAwait(false);
+            await next(context);
         }));
         app.MapHub<AgentsHub>(AgentsHubPath, hub => hub.CloseOnAuthenticationExpiration = true);
         return app;

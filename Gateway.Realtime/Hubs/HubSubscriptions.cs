@@ -81,11 +81,11 @@ internal sealed partial class HubSubscriptions(
         var client = hub.Clients.Client(caller.ConnectionId);
         try
         {
-            while (await subscription.WaitToReadAsync(subscription.CutOff).ConfigureAwait(false))
+            while (await subscription.WaitToReadAsync(subscription.CutOff))
             {
                 while (subscription.TryRead(out var streamEvent))
                 {
-                    await client.SendAsync("event", streamEvent.Id.ToString(), streamEvent.Event, subscription.CutOff).ConfigureAwait(false);
+                    await client.SendAsync("event", streamEvent.Id.ToString(), streamEvent.Event, subscription.CutOff);
                     metrics.Sent(RealtimeTransports.SignalR);
                 }
             }

@@ -13,11 +13,11 @@ internal sealed partial class ConnectionLeaseRenewer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.LeaseDuration / 3, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
-                await quota.RenewAsync().ConfigureAwait(false);
+                await quota.RenewAsync();
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException)
             {

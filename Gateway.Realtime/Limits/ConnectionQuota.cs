@@ -58,7 +58,7 @@ internal sealed partial class ConnectionQuota(
                 AdmitScript,
                 [SubjectKey(tenantId, subject), TenantKey(tenantId)],
                 [now, now + (long)settings.LeaseDuration.TotalMilliseconds, MemberOf(lease), settings.MaxConnectionsPerSubject,
-                 settings.MaxConnectionsPerTenant, (long)settings.LeaseDuration.TotalMilliseconds]).ConfigureAwait(false);
+                 settings.MaxConnectionsPerTenant, (long)settings.LeaseDuration.TotalMilliseconds]);
             if (result != 0)
             {
                 return (null, result == 1 ? QuotaRefusal.Subject : QuotaRefusal.Tenant);
@@ -103,7 +103,7 @@ internal sealed partial class ConnectionQuota(
         }
 
         batch.Execute();
-        await Task.WhenAll(renewals).ConfigureAwait(false);
+        await Task.WhenAll(renewals);
 
         static void Add(Dictionary<string, List<SortedSetEntry>> members, string key, SortedSetEntry entry)
         {
@@ -129,7 +129,7 @@ internal sealed partial class ConnectionQuota(
             var member = MemberOf(lease);
             await Task.WhenAll(
                 database.SortedSetRemoveAsync(SubjectKey(lease.TenantId, lease.Subject), member),
-                database.SortedSetRemoveAsync(TenantKey(lease.TenantId), member)).ConfigureAwait(false);
+                database.SortedSetRemoveAsync(TenantKey(lease.TenantId), member));
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {

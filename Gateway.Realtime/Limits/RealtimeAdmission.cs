@@ -22,15 +22,15 @@ internal sealed class RealtimeAdmission(AgentTenants agents, ConnectionQuota quo
     public async Task<ConnectionLease?> AdmitAsync(HttpContext context, string? agentId)
     {
         var tenantId = context.User.TenantId();
-        if (agentId is not null && await agents.FindTenantAsync(agentId).ConfigureAwait(false) is var owner && owner != tenantId)
+        if (agentId is not null && await agents.FindTenantAsync(agentId) is var owner && owner != tenantId)
         {
             audit.Rejected(context, owner is null ? "unknown_agent" : "agent_of_another_tenant", agentId);
-            await ErrorResponses.WriteAsync(context, StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No agent with this id belongs to the caller's tenant.").ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No agent with this id belongs to the caller's tenant.");
             return null;
         }
 
         var subject = context.User.FindFirstValue(GatewayClaims.Subject) ?? string.Empty;
-        var (lease, refusal) = await quota.TryAcquireAsync(tenantId, subject).ConfigureAwait(false);
+        var (lease, refusal) = await quota.TryAcquireAsync(tenantId, subject);
         if (lease is not null)
         {
             return lease;
@@ -46,7 +46,7 @@ internal sealed class RealtimeAdmission(AgentTenants agents, ConnectionQuota quo
             limit == "subject"
                 ? "The caller already holds as many realtime connections as allowed; close one first."
                 : "The caller's tenant already holds as many realtime connections as allowed.",
-            new Dictionary<string, object?> { ["limit"] = limit, ["max_connections"] = maximum }).ConfigureAwait(false);
+            new Dictionary<string, object?> { ["limit"] = limit, ["max_connections"] = maximum });
         return null;
     }
 }

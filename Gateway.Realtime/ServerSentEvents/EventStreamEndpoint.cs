@@ -47,7 +47,7 @@ internal sealed partial class EventStreamEndpoint(
         if (types.FirstOrDefault(type => !AgentEventTypes.All.Contains(type)) is { } unknown)
         {
             await ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, $"Unknown event type '{unknown}'.",
-                new Dictionary<string, object?> { ["supported_types"] = AgentEventTypes.All.ToArray() }).ConfigureAwait(false);
+                new Dictionary<string, object?> { ["supported_types"] = AgentEventTypes.All.ToArray() });
             return;
         }
 
@@ -58,14 +58,14 @@ internal sealed partial class EventStreamEndpoint(
             if (!StreamEventId.TryParse(lastEventIdHeader, out var parsed))
             {
                 await ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest,
-                    "Last-Event-ID must be an event id from this stream, such as 1735689600000-0.").ConfigureAwait(false);
+                    "Last-Event-ID must be an event id from this stream, such as 1735689600000-0.");
                 return;
             }
 
             lastSeen = parsed;
         }
 
-        await using var lease = await admission.AdmitAsync(context, agentId).ConfigureAwait(false);
+        await using var lease = await admission.AdmitAsync(context, agentId);
         if (lease is null)
         {
             return;
@@ -78,16 +78,16 @@ internal sealed partial class EventStreamEndpoint(
         fanOut.Add(subscription);
         try
         {
-            var position = lastSeen is { } id ? await replay.LocateAsync(id).ConfigureAwait(false) : null;
+            var position = lastSeen is { } id ? await replay.LocateAsync(id) : null;
             if (position is { IsAhead: true })
             {
                 await ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest,
                     "Last-Event-ID is later than any event of this stream; reconnect without it.",
-                    new Dictionary<string, object?> { ["last_event_id"] = lastEventIdHeader }).ConfigureAwait(false);
+                    new Dictionary<string, object?> { ["last_event_id"] = lastEventIdHeader });
                 return;
             }
 
-            await StreamAsync(context, subscription, lastSeen, position, settings).ConfigureAwait(false);
+            await StreamAsync(context, subscription, lastSeen, position, settings);
         }
         finally
         {
@@ -119,26 +119,26 @@ internal sealed partial class EventStreamEndpoint(
         try
         {
             var retry = ((long)settings.RetryInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-            await WriteAsync(response, Encoding.UTF8.GetBytes($"retry: {retry}\n\n"), stop.Token).ConfigureAwait(false);
+            await WriteAsync(response, Encoding.UTF8.GetBytes($"retry: {retry}\n\n"), stop.Token);
             var lastSent = lastSeen ?? StreamEventId.Zero;
             if (lastSeen is { } after && position is not null)
             {
                 if (position.HasGap)
                 {
-                    await WriteAsync(response, GapEvent(after, position), stop.Token).ConfigureAwait(false);
+                    await WriteAsync(response, GapEvent(after, position), stop.Token);
                 }
 
-                await foreach (var missed in replay.ReadAfterAsync(position.ReplayAfter, stop.Token).ConfigureAwait(false))
+                await foreach (var missed in replay.ReadAfterAsync(position.ReplayAfter, stop.Token))
                 {
                     lastSent = missed.Id;
                     if (subscription.Accepts(missed))
                     {
-                        await WriteEventAsync(response, missed, stop.Token).ConfigureAwait(false);
+                        await WriteEventAsync(response, missed, stop.Token);
                     }
                 }
             }
 
-            await StreamLiveAsync(response, subscription, lastSent, heartbeat, stop.Token).ConfigureAwait(false);
+            await StreamLiveAsync(response, subscription, lastSent, heartbeat, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -150,7 +150,7 @@ internal sealed partial class EventStreamEndpoint(
             };
             if (token.Reason is { } ended && !context.RequestAborted.IsCancellationRequested)
             {
-                await WriteTokenEndedAsync(response, ended, context.RequestAborted).ConfigureAwait(false);
+                await WriteTokenEndedAsync(response, ended, context.RequestAborted);
             }
         }
         finally
@@ -188,13 +188,13 @@ internal sealed partial class EventStreamEndpoint(
                 writer.Write(HeartbeatComment);
             }
 
-            await writer.FlushAsync(stop).ConfigureAwait(false);
+            await writer.FlushAsync(stop);
             if (written > 0)
             {
                 metrics.Sent(RealtimeTransports.ServerSentEvents, written);
             }
 
-            if (!await subscription.WaitToReadAsync(stop).ConfigureAwait(false))
+            if (!await subscription.WaitToReadAsync(stop))
             {
                 stop.ThrowIfCancellationRequested();
                 return;
@@ -204,15 +204,15 @@ internal sealed partial class EventStreamEndpoint(
 
     private async Task WriteEventAsync(HttpResponse response, StreamEvent streamEvent, CancellationToken cancellationToken)
     {
-        await WriteAsync(response, streamEvent.ServerSentEvent, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(response, streamEvent.ServerSentEvent, cancellationToken);
         metrics.Sent(RealtimeTransports.ServerSentEvents);
     }
 
     /// <summary>Writes and flushes at once, so that neither Kestrel nor a proxy holds an event back.</summary>
     private static async Task WriteAsync(HttpResponse response, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
-        await response.Body.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await response.Body.WriteAsync(bytes, cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
     }
 
     /// <summary>The last block of a stream whose token ended: the client must reconnect with a fresh token.</summary>
@@ -225,7 +225,7 @@ internal sealed partial class EventStreamEndpoint(
         });
         try
         {
-            await WriteAsync(response, Encoding.UTF8.GetBytes($"event: error\ndata: {data}\n\n"), cancellationToken).ConfigureAwait(false);
+            await WriteAsync(response, Encoding.UTF8.GetBytes($"event: error\ndata: {data}\n\n"), cancellationToken);
         }
         catch (Exception exception) when (exception is OperationCanceledException or IOException)
         {

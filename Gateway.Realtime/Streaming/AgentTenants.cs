@@ -23,7 +23,7 @@ internal sealed class AgentTenants(IConnectionMultiplexer redis, IOptions<EventS
             return tenant;
         }
 
-        var stored = await redis.GetDatabase().HashGetAsync(AgentDirectory.TenantsKey, agentId).ConfigureAwait(false);
+        var stored = await redis.GetDatabase().HashGetAsync(AgentDirectory.TenantsKey, agentId);
         if (stored.IsNullOrEmpty)
         {
             return null;

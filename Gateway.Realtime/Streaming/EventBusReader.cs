@@ -31,20 +31,20 @@ internal sealed partial class EventBusReader(
         redisOptions.AbortOnConnectFail = false;
         redisOptions.ClientName = "realtime-event-bus-reader";
         redisOptions.AsyncTimeout = (int)(settings.ReadBlockTimeout + TimeSpan.FromSeconds(10)).TotalMilliseconds;
-        connection = await ConnectionMultiplexer.ConnectAsync(redisOptions).ConfigureAwait(false);
+        connection = await ConnectionMultiplexer.ConnectAsync(redisOptions);
 
         // Find the end of the stream before serving connections, so that nothing published after start is missed.
-        await TryFindPositionAsync().ConfigureAwait(false);
-        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+        await TryFindPositionAsync();
+        await base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await base.StopAsync(cancellationToken);
         if (connection is not null)
         {
-            await connection.CloseAsync().ConfigureAwait(false);
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await connection.CloseAsync();
+            await connection.DisposeAsync();
         }
     }
 
@@ -57,20 +57,20 @@ internal sealed partial class EventBusReader(
         {
             try
             {
-                if (Cursor is null && !await TryFindPositionAsync().ConfigureAwait(false))
+                if (Cursor is null && !await TryFindPositionAsync())
                 {
-                    await Task.Delay(settings.RetryDelay, time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(settings.RetryDelay, time, stoppingToken);
                     continue;
                 }
 
                 var result = await connection!.GetDatabase().ExecuteAsync(
-                    "XREAD", "COUNT", batchSize, "BLOCK", blockMilliseconds, "STREAMS", StreamNames.AgentEvents, Cursor!).ConfigureAwait(false);
+                    "XREAD", "COUNT", batchSize, "BLOCK", blockMilliseconds, "STREAMS", StreamNames.AgentEvents, Cursor!);
                 Deliver(result);
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException)
             {
                 LogReadFailed(logger, exception, settings.RetryDelay);
-                await Task.Delay(settings.RetryDelay, time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(settings.RetryDelay, time, stoppingToken);
             }
         }
     }
@@ -80,7 +80,7 @@ internal sealed partial class EventBusReader(
         try
         {
             var last = await connection!.GetDatabase()
-                .StreamRangeAsync(StreamNames.AgentEvents, "-", "+", count: 1, messageOrder: Order.Descending).ConfigureAwait(false);
+                .StreamRangeAsync(StreamNames.AgentEvents, "-", "+", count: 1, messageOrder: Order.Descending);
             Volatile.Write(ref cursor, last.Length == 0 ? StreamEventId.Zero.ToString() : last[0].Id.ToString());
             LogPositioned(logger, Cursor!);
             return true;

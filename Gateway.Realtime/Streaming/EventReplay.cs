@@ -40,7 +40,7 @@ internal sealed class EventReplay(IConnectionMultiplexer redis, IOptions<EventSt
         RedisResult info;
         try
         {
-            info = await redis.GetDatabase().ExecuteAsync("XINFO", "STREAM", StreamNames.AgentEvents).ConfigureAwait(false);
+            info = await redis.GetDatabase().ExecuteAsync("XINFO", "STREAM", StreamNames.AgentEvents);
         }
         catch (RedisServerException exception) when (exception.Message.Contains("no such key", StringComparison.OrdinalIgnoreCase))
         {
@@ -70,7 +70,7 @@ internal sealed class EventReplay(IConnectionMultiplexer redis, IOptions<EventSt
         }
 
         var length = (long)fields["length"];
-        if (length > settings.MaxReplayEvents && await FindCountFloorAsync(replayAfter, settings).ConfigureAwait(false) is { } countFloor)
+        if (length > settings.MaxReplayEvents && await FindCountFloorAsync(replayAfter, settings) is { } countFloor)
         {
             replayAfter = countFloor;
             gap = ReplayGapReasons.CountLimit;
@@ -87,7 +87,7 @@ internal sealed class EventReplay(IConnectionMultiplexer redis, IOptions<EventSt
         var cursor = replayAfter;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var page = await database.StreamRangeAsync(StreamNames.AgentEvents, $"({cursor}", "+", pageSize).ConfigureAwait(false);
+            var page = await database.StreamRangeAsync(StreamNames.AgentEvents, $"({cursor}", "+", pageSize);
             foreach (var entry in page)
             {
                 cursor = StreamEventId.Parse(entry.Id.ToString());
@@ -117,7 +117,7 @@ internal sealed class EventReplay(IConnectionMultiplexer redis, IOptions<EventSt
         while (wanted > 0)
         {
             var count = Math.Min(wanted, settings.ReplayPageSize);
-            var page = await database.StreamRangeAsync(StreamNames.AgentEvents, $"({after}", upper, count, Order.Descending).ConfigureAwait(false);
+            var page = await database.StreamRangeAsync(StreamNames.AgentEvents, $"({after}", upper, count, Order.Descending);
             wanted -= page.Length;
             if (page.Length < count)
             {

@@ -34,18 +34,18 @@ internal sealed partial class AgentWebSocketEndpoint(
         var settings = options.Value;
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "This endpoint only accepts WebSocket upgrade requests.").ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "This endpoint only accepts WebSocket upgrade requests.");
             return;
         }
 
         if (!OriginPolicy.IsAllowed(context, settings.AllowedOrigins))
         {
             audit.Rejected(context, "origin_not_allowed", agentId);
-            await ErrorResponses.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.AuthorizationDenied, "The Origin of this WebSocket handshake is not allowed.").ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.AuthorizationDenied, "The Origin of this WebSocket handshake is not allowed.");
             return;
         }
 
-        await using var lease = await admission.AdmitAsync(context, agentId).ConfigureAwait(false);
+        await using var lease = await admission.AdmitAsync(context, agentId);
         if (lease is null)
         {
             return;
@@ -55,13 +55,13 @@ internal sealed partial class AgentWebSocketEndpoint(
         {
             audit.Rejected(context, "connection_limit", agentId);
             context.Response.Headers.RetryAfter = "5";
-            await ErrorResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, "This instance has reached its WebSocket connection limit; retry later.").ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, "This instance has reached its WebSocket connection limit; retry later.");
             return;
         }
 
         try
         {
-            await RunAsync(context, agentId, context.User.TenantId(), settings).ConfigureAwait(false);
+            await RunAsync(context, agentId, context.User.TenantId(), settings);
         }
         finally
         {
@@ -82,12 +82,12 @@ internal sealed partial class AgentWebSocketEndpoint(
             // The request stays alive as long as the connection: its token's text (a kilobyte or two) is no longer needed
             // once validated (the validated facts live on in the caller's identity), so the connection does not keep it.
             context.Request.Headers.Remove(HeaderNames.Authorization);
-            using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
             audit.Connected(context, RealtimeTransports.WebSocket, agentId);
             metrics.Connected(RealtimeTransports.WebSocket);
             try
             {
-                reason = await session.RunAsync(socket).ConfigureAwait(false);
+                reason = await session.RunAsync(socket);
             }
             finally
             {

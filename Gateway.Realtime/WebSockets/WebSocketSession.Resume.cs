@@ -31,7 +31,7 @@ internal sealed partial class WebSocketSession
     {
         try
         {
-            await deliveryGate.WaitAsync().ConfigureAwait(false);
+            await deliveryGate.WaitAsync();
             try
             {
                 while (!subscription.IsCutOff && subscription.TryRead(out var streamEvent))
@@ -41,7 +41,7 @@ internal sealed partial class WebSocketSession
                         continue;
                     }
 
-                    if (!await SendAsync(webSocket, streamEvent.WebSocketMessage).ConfigureAwait(false))
+                    if (!await SendAsync(webSocket, streamEvent.WebSocketMessage))
                     {
                         return false;
                     }
@@ -70,33 +70,33 @@ internal sealed partial class WebSocketSession
         ReplayPosition position;
         try
         {
-            position = await replay.LocateAsync(lastSeen).ConfigureAwait(false);
+            position = await replay.LocateAsync(lastSeen);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            await SendAsync(webSocket, Error(request.RequestId, ErrorCodes.ServiceUnavailable, "The event stream cannot be read right now; send the subscribe again.")).ConfigureAwait(false);
+            await SendAsync(webSocket, Error(request.RequestId, ErrorCodes.ServiceUnavailable, "The event stream cannot be read right now; send the subscribe again."));
             return;
         }
 
         if (position.IsAhead)
         {
-            await SendAsync(webSocket, Error(request.RequestId, ErrorCodes.InvalidRequest, "data.last_event_id is later than any event of this stream; subscribe without it.")).ConfigureAwait(false);
+            await SendAsync(webSocket, Error(request.RequestId, ErrorCodes.InvalidRequest, "data.last_event_id is later than any event of this stream; subscribe without it."));
             return;
         }
 
         // The gate is held from before the subscription takes the new types until the replay has read the stream's end:
         // no live event of theirs can get out ahead of the acknowledgement or the replay, and every event the stream gets
         // from the moment they are subscribed is either read by the replay or queued for the pump (or both).
-        await deliveryGate.WaitAsync().ConfigureAwait(false);
+        await deliveryGate.WaitAsync();
         try
         {
-            if (!await SendAsync(webSocket, Acknowledge(request, subscription.Subscribe(request.EventTypes))).ConfigureAwait(false))
+            if (!await SendAsync(webSocket, Acknowledge(request, subscription.Subscribe(request.EventTypes))))
             {
                 return;
             }
 
             if (position.HasGap && !await SendAsync(webSocket, WebSocketMessages.Encode(new WebSocketMessage(
-                WebSocketMessages.Gap, time.GetUtcNow(), ReplayGaps.Describe(lastSeen, position), request.RequestId))).ConfigureAwait(false))
+                WebSocketMessages.Gap, time.GetUtcNow(), ReplayGaps.Describe(lastSeen, position), request.RequestId))))
             {
                 return;
             }
@@ -106,7 +106,7 @@ internal sealed partial class WebSocketSession
                 lastSent = position.ReplayAfter;
             }
 
-            await foreach (var missed in replay.ReadAfterAsync(lastSent, CancellationToken.None).ConfigureAwait(false))
+            await foreach (var missed in replay.ReadAfterAsync(lastSent, CancellationToken.None))
             {
                 if (subscription.IsCutOff)
                 {
@@ -115,7 +115,7 @@ internal sealed partial class WebSocketSession
 
                 if (subscription.Accepts(missed))
                 {
-                    if (!await SendAsync(webSocket, missed.WebSocketMessage).ConfigureAwait(false))
+                    if (!await SendAsync(webSocket, missed.WebSocketMessage))
                     {
                         return;
                     }
@@ -129,7 +129,7 @@ internal sealed partial class WebSocketSession
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             // Live events go on from here; the client learns its replay stopped short and may resume again.
-            await SendAsync(webSocket, Error(request.RequestId, ErrorCodes.ServiceUnavailable, "The replay was cut short; send the subscribe again with the last id received.")).ConfigureAwait(false);
+            await SendAsync(webSocket, Error(request.RequestId, ErrorCodes.ServiceUnavailable, "The replay was cut short; send the subscribe again with the last id received."));
         }
         finally
         {

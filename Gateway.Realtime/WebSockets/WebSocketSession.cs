@@ -77,15 +77,15 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
 
         // Events queued between the subscription and the accept wait for the socket.
         StartPump();
-        var reason = await finished.Task.ConfigureAwait(false);
+        var reason = await finished.Task;
         clock.Remove(this);
         if (reason != RealtimeCloseStatus.ClientGone)
         {
-            await CloseAsync(webSocket, reason, receiving).ConfigureAwait(false);
+            await CloseAsync(webSocket, reason, receiving);
         }
 
         webSocket.Abort();
-        await receiving.ConfigureAwait(false);
+        await receiving;
         return reason;
     }
 
@@ -158,13 +158,13 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
             if (Interlocked.Exchange(ref heartbeatDue, 0) == 1)
             {
                 var heartbeat = new WebSocketMessage(WebSocketMessages.Heartbeat, time.GetUtcNow(), new { }, Guid.NewGuid().ToString());
-                if (!await SendAsync(webSocket, WebSocketMessages.Encode(heartbeat)).ConfigureAwait(false))
+                if (!await SendAsync(webSocket, WebSocketMessages.Encode(heartbeat)))
                 {
                     return;
                 }
             }
 
-            if (!await SendQueuedEventsAsync(webSocket).ConfigureAwait(false))
+            if (!await SendQueuedEventsAsync(webSocket))
             {
                 return;
             }
@@ -188,7 +188,7 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
             while (true)
             {
                 // Wait for the next message without holding a buffer: an idle connection keeps none.
-                var next = await webSocket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+                var next = await webSocket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
                 if (next.MessageType == WebSocketMessageType.Close)
                 {
                     Finish(RealtimeCloseStatus.ClientClosed);
@@ -208,7 +208,7 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
                             return;
                         }
 
-                        received = await webSocket.ReceiveAsync(buffer.AsMemory(length, options.MaxMessageBytes - length), CancellationToken.None).ConfigureAwait(false);
+                        received = await webSocket.ReceiveAsync(buffer.AsMemory(length, options.MaxMessageBytes - length), CancellationToken.None);
                         if (received.Value.MessageType == WebSocketMessageType.Close)
                         {
                             Finish(RealtimeCloseStatus.ClientClosed);
@@ -219,7 +219,7 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
                     }
 
                     Interlocked.Exchange(ref lastClientActivityTicks, time.GetUtcNow().UtcTicks);
-                    await HandleOrReportAsync(webSocket, buffer.AsMemory(0, length), next.MessageType).ConfigureAwait(false);
+                    await HandleOrReportAsync(webSocket, buffer.AsMemory(0, length), next.MessageType);
                 }
                 finally
                 {
@@ -244,12 +244,12 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
     {
         try
         {
-            await HandleAsync(webSocket, message, messageType).ConfigureAwait(false);
+            await HandleAsync(webSocket, message, messageType);
         }
         catch (Exception exception) when (exception is not (WebSocketException or OperationCanceledException or ObjectDisposedException))
         {
             LogMessageFailed(logger, exception);
-            await SendAsync(webSocket, Error(null, ErrorCodes.InternalError, "The message could not be processed.")).ConfigureAwait(false);
+            await SendAsync(webSocket, Error(null, ErrorCodes.InternalError, "The message could not be processed."));
         }
     }
 
@@ -257,19 +257,19 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
     {
         if (messageType != WebSocketMessageType.Text)
         {
-            await SendAsync(webSocket, Error(null, ErrorCodes.InvalidRequest, "Messages must be JSON text.")).ConfigureAwait(false);
+            await SendAsync(webSocket, Error(null, ErrorCodes.InvalidRequest, "Messages must be JSON text."));
             return;
         }
 
         if (JsonInput.FindTextProblem(message.Span) is { } problem)
         {
-            await SendAsync(webSocket, Error(null, ErrorCodes.InvalidRequest, problem.Describe())).ConfigureAwait(false);
+            await SendAsync(webSocket, Error(null, ErrorCodes.InvalidRequest, problem.Describe()));
             return;
         }
 
         if (!WebSocketMessages.TryParse(message.Span, out var request, out var requestId, out var error))
         {
-            await SendAsync(webSocket, Error(requestId, ErrorCodes.InvalidRequest, error)).ConfigureAwait(false);
+            await SendAsync(webSocket, Error(requestId, ErrorCodes.InvalidRequest, error));
             return;
         }
 
@@ -280,14 +280,14 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
 
         if (request.LastEventId is { } lastSeen)
         {
-            await ResumeAsync(webSocket, request, lastSeen).ConfigureAwait(false);
+            await ResumeAsync(webSocket, request, lastSeen);
             return;
         }
 
         var subscribed = request.Type == WebSocketMessages.Subscribe
             ? subscription.Subscribe(request.EventTypes)
             : subscription.Unsubscribe(request.EventTypes);
-        await SendAsync(webSocket, Acknowledge(request, subscribed)).ConfigureAwait(false);
+        await SendAsync(webSocket, Acknowledge(request, subscribed));
     }
 
     /// <summary>Sends one text message; false when the socket is gone (and the session finishes).</summary>
@@ -295,11 +295,11 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
     {
         try
         {
-            await sendLock.WaitAsync().ConfigureAwait(false);
+            await sendLock.WaitAsync();
             try
             {
                 // Never cancel a send: cancelling aborts the socket, and the close handshake still needs it.
-                await webSocket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                await webSocket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
                 return true;
             }
             finally
@@ -319,12 +319,12 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
         using var timeout = new CancellationTokenSource(options.CloseTimeout, time);
         try
         {
-            await sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            await sendLock.WaitAsync(timeout.Token);
             try
             {
                 if (webSocket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 {
-                    await webSocket.CloseOutputAsync(reason.Status, reason.Reason, timeout.Token).ConfigureAwait(false);
+                    await webSocket.CloseOutputAsync(reason.Status, reason.Reason, timeout.Token);
                 }
             }
             finally
@@ -335,8 +335,8 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
             // Wait for the client's close frame, so the client reads the status before the TCP connection ends. When the
             // receive loop already stopped (an oversized message), unread input is drained: closing a socket with unread
             // data resets it, and the reset would destroy the close frame on its way to the client.
-            await receiving.WaitAsync(timeout.Token).ConfigureAwait(false);
-            await DrainUntilCloseAsync(webSocket, timeout.Token).ConfigureAwait(false);
+            await receiving.WaitAsync(timeout.Token);
+            await DrainUntilCloseAsync(webSocket, timeout.Token);
         }
         catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
@@ -351,7 +351,7 @@ internal sealed partial class WebSocketSession : IClockWatcher, IDisposable
         {
             while (webSocket.State == WebSocketState.CloseSent)
             {
-                var received = await webSocket.ReceiveAsync(scratch.AsMemory(), cancellationToken).ConfigureAwait(false);
+                var received = await webSocket.ReceiveAsync(scratch.AsMemory(), cancellationToken);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
                     return;

@@ -54,13 +54,13 @@ public sealed class LdapServer : IAsyncDisposable
         var root = Path.Combine(Path.GetTempPath(), "agentcore-test-ldap-" + Guid.NewGuid().ToString("N"));
         var server = new LdapServer(slapd, root, suffix, FreePort.Next(), tls is null ? null : FreePort.Next());
         Directory.CreateDirectory(Path.Combine(root, "data"));
-        await File.WriteAllTextAsync(server.ConfigFile, server.Configuration(tls)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(server.ConfigFile, server.Configuration(tls));
         Command.Run(Installed("/usr/sbin/slapadd"), ["-q", "-f", server.ConfigFile, "-l", entriesLdif]);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await server.StartAgainAsync().ConfigureAwait(false);
+                await server.StartAgainAsync();
                 break;
             }
             catch (InvalidOperationException) when (attempt < 3 && !server.server.IsRunning)
@@ -73,7 +73,7 @@ public sealed class LdapServer : IAsyncDisposable
 
         if (groupsLdif is not null)
         {
-            server.AsAdmin("ldapadd", await File.ReadAllTextAsync(groupsLdif).ConfigureAwait(false));
+            server.AsAdmin("ldapadd", await File.ReadAllTextAsync(groupsLdif));
         }
 
         return server;
@@ -96,7 +96,7 @@ public sealed class LdapServer : IAsyncDisposable
             }
             catch (InvalidOperationException) when (DateTime.UtcNow < deadline && server.IsRunning)
             {
-                await Task.Delay(100).ConfigureAwait(false);
+                await Task.Delay(100);
             }
             catch (InvalidOperationException exception)
             {

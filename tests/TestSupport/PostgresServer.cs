@@ -33,7 +33,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartAsync()
     {
         var postgres = CreateStopped();
-        await postgres.StartAgainAsync().ConfigureAwait(false);
+        await postgres.StartAgainAsync();
         return postgres;
     }
 
@@ -57,9 +57,9 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         var name = $"{prefix}_{Guid.NewGuid():N}";
         await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync().ConfigureAwait(false);
+        await connection.OpenAsync();
         await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        await create.ExecuteNonQueryAsync().ConfigureAwait(false);
+        await create.ExecuteNonQueryAsync();
         return ConnectionStringFor(name);
     }
 
@@ -73,12 +73,12 @@ public sealed class PostgresServer : IAsyncDisposable
             try
             {
                 await using var connection = new NpgsqlConnection(ConnectionString + ";Pooling=false");
-                await connection.OpenAsync().ConfigureAwait(false);
+                await connection.OpenAsync();
                 return;
             }
             catch (NpgsqlException) when (DateTime.UtcNow < deadline && server.IsRunning)
             {
-                await Task.Delay(100).ConfigureAwait(false);
+                await Task.Delay(100);
             }
             catch (NpgsqlException exception)
             {
@@ -90,7 +90,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public async Task StopAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await server.StopAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+        await server.StopAsync(TimeSpan.FromSeconds(20));
     }
 
     public ValueTask DisposeAsync()

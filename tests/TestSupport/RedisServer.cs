@@ -34,7 +34,7 @@ public sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync(params string[] withoutCommands)
     {
         var redis = new RedisServer(FreePort.Next(), withoutCommands);
-        await redis.StartAgainAsync().ConfigureAwait(false);
+        await redis.StartAgainAsync();
         return redis;
     }
 
@@ -47,13 +47,13 @@ public sealed class RedisServer : IAsyncDisposable
         {
             try
             {
-                await using var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Port},abortConnect=true,connectTimeout=500").ConfigureAwait(false);
-                await connection.GetDatabase().PingAsync().ConfigureAwait(false);
+                await using var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Port},abortConnect=true,connectTimeout=500");
+                await connection.GetDatabase().PingAsync();
                 return;
             }
             catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
             {
-                await Task.Delay(100).ConfigureAwait(false);
+                await Task.Delay(100);
             }
             catch (RedisConnectionException exception)
             {

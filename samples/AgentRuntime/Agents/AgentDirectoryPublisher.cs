@@ -23,7 +23,7 @@ internal sealed class AgentDirectoryPublisher(
 
     protected override async Task<int> RepublishAsync(CancellationToken cancellationToken)
     {
-        await migration.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await migration.WaitAsync(cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AgentsDbContext>();
         var count = 0;
@@ -35,14 +35,13 @@ internal sealed class AgentDirectoryPublisher(
                 .OrderBy(agent => agent.Id)
                 .Take(PageSize)
                 .Select(agent => new HashEntry(agent.Id, agent.TenantId))
-                .ToArrayAsync(cancellationToken)
-                .ConfigureAwait(false);
+                .ToArrayAsync(cancellationToken);
             if (page.Length == 0)
             {
                 return count;
             }
 
-            await Redis.GetDatabase().HashSetAsync(AgentDirectory.TenantsKey, page).ConfigureAwait(false);
+            await Redis.GetDatabase().HashSetAsync(AgentDirectory.TenantsKey, page);
             count += page.Length;
             after = page[^1].Name;
         }

@@ -21,13 +21,13 @@ internal sealed partial class DevelopmentAgentSeeder(ILogger<DevelopmentAgentSee
     {
         foreach (var agent in DevelopmentAgents)
         {
-            if (!await db.Agents.AnyAsync(existing => existing.Id == agent.Id, cancellationToken).ConfigureAwait(false))
+            if (!await db.Agents.AnyAsync(existing => existing.Id == agent.Id, cancellationToken))
             {
                 db.Agents.Add(new Agent { Id = agent.Id, TenantId = agent.TenantId, Name = agent.Name });
             }
         }
 
-        var added = await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        var added = await db.SaveChangesAsync(cancellationToken);
         LogSeeded(logger, added);
     }
 

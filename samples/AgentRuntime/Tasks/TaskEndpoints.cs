@@ -29,7 +29,7 @@ internal static class TaskEndpoints
             return ErrorResponses.Result(StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationFailed, "The caller is not authenticated for a tenant.");
         }
 
-        if (!await db.Agents.AnyAsync(agent => agent.Id == agentId && agent.TenantId == caller.TenantId, context.RequestAborted).ConfigureAwait(false))
+        if (!await db.Agents.AnyAsync(agent => agent.Id == agentId && agent.TenantId == caller.TenantId, context.RequestAborted))
         {
             return ErrorResponses.Result(StatusCodes.Status404NotFound, ErrorCodes.NotFound, AgentNotFound);
         }
@@ -42,7 +42,7 @@ internal static class TaskEndpoints
         JsonElement body;
         try
         {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
             body = document.RootElement.Clone();
         }
         catch (JsonException)
@@ -72,7 +72,7 @@ internal static class TaskEndpoints
             TraceParent = WorkerTracing.CurrentTraceParent(),
         };
         db.Tasks.Add(task);
-        await db.SaveChangesAsync(context.RequestAborted).ConfigureAwait(false);
+        await db.SaveChangesAsync(context.RequestAborted);
         return TypedResults.Created(
             $"/api/v1/agents/{Uri.EscapeDataString(agentId)}/tasks/{task.Id}",
             new TaskCreated(task.Id, task.Status, agentId, task.EstimatedCompletion));
@@ -90,8 +90,7 @@ internal static class TaskEndpoints
             .Where(agent => agent.TenantId == caller.TenantId)
             .OrderBy(agent => agent.Id)
             .Select(agent => new AgentView(agent.Id, agent.Name))
-            .ToListAsync(context.RequestAborted)
-            .ConfigureAwait(false);
+            .ToListAsync(context.RequestAborted);
         return TypedResults.Ok(new AgentList(agents));
     }
 
@@ -103,7 +102,7 @@ internal static class TaskEndpoints
             return ErrorResponses.Result(StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationFailed, "The caller is not authenticated for a tenant.");
         }
 
-        if (!await db.Agents.AnyAsync(agent => agent.Id == agentId && agent.TenantId == caller.TenantId, context.RequestAborted).ConfigureAwait(false))
+        if (!await db.Agents.AnyAsync(agent => agent.Id == agentId && agent.TenantId == caller.TenantId, context.RequestAborted))
         {
             return ErrorResponses.Result(StatusCodes.Status404NotFound, ErrorCodes.NotFound, AgentNotFound);
         }
@@ -114,8 +113,7 @@ internal static class TaskEndpoints
                 && (task.Status == TaskStatuses.Created || task.Status == TaskStatuses.Running))
             .ExecuteUpdateAsync(
                 update => update.SetProperty(task => task.Status, TaskStatuses.Cancelled).SetProperty(task => task.CompletedAt, now),
-                context.RequestAborted)
-            .ConfigureAwait(false);
+                context.RequestAborted);
         return TypedResults.Ok(new TasksCancelled(agentId, cancelled));
     }
 
@@ -129,7 +127,7 @@ internal static class TaskEndpoints
         var task = Guid.TryParse(taskId, out var id)
             ? await db.Tasks.AsNoTracking()
                 .SingleOrDefaultAsync(t => t.Id == id && t.AgentId == agentId && t.TenantId == caller.TenantId, context.RequestAborted)
-                .ConfigureAwait(false)
+                
             : null;
         if (task is null)
         {

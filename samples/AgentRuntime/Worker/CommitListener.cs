@@ -20,18 +20,18 @@ internal sealed partial class CommitListener(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var connectionString = await ConnectionStringAsync().ConfigureAwait(false);
+        var connectionString = await ConnectionStringAsync();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await ListenAsync(connectionString, stoppingToken).ConfigureAwait(false);
+                await ListenAsync(connectionString, stoppingToken);
             }
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException
                 && !stoppingToken.IsCancellationRequested)
             {
                 LogListenFailed(logger, exception, options.Value.RetryDelay);
-                await Task.Delay(options.Value.RetryDelay, time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(options.Value.RetryDelay, time, stoppingToken);
             }
         }
     }
@@ -51,17 +51,17 @@ internal sealed partial class CommitListener(
                     break;
             }
         };
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.OpenAsync(cancellationToken);
         await using (var listen = new NpgsqlCommand($"LISTEN {CommitChannels.Tasks}; LISTEN {CommitChannels.Outbox}", connection))
         {
-            await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await listen.ExecuteNonQueryAsync(cancellationToken);
         }
 
         signals.TasksChanged.Set();
         signals.OutboxChanged.Set();
         while (!cancellationToken.IsCancellationRequested)
         {
-            await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await connection.WaitAsync(cancellationToken);
         }
     }
 

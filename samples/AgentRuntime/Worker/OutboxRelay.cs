@@ -42,14 +42,14 @@ internal sealed partial class OutboxRelay(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await migration.WaitAsync(stoppingToken).ConfigureAwait(false);
+        await migration.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             Outcome outcome;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                outcome = await PublishAsync(scope.ServiceProvider.GetRequiredService<AgentsDbContext>(), stoppingToken).ConfigureAwait(false);
+                outcome = await PublishAsync(scope.ServiceProvider.GetRequiredService<AgentsDbContext>(), stoppingToken);
             }
             catch (Exception exception) when (StoreOutages.IsOutage(exception)
                 && !stoppingToken.IsCancellationRequested)
@@ -63,10 +63,10 @@ internal sealed partial class OutboxRelay(
                 case Outcome.BatchFull:
                     continue;
                 case Outcome.Deferred:
-                    await Task.Delay(options.Value.RetryDelay, time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(options.Value.RetryDelay, time, stoppingToken);
                     break;
                 default:
-                    await signals.OutboxChanged.WaitAsync(options.Value.SafetyNetInterval, time, stoppingToken).ConfigureAwait(false);
+                    await signals.OutboxChanged.WaitAsync(options.Value.SafetyNetInterval, time, stoppingToken);
                     break;
             }
         }
@@ -80,7 +80,7 @@ internal sealed partial class OutboxRelay(
             .Where(message => message.SentAt == null)
             .OrderBy(message => message.Id)
             .Take(batchSize)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .ToListAsync(cancellationToken);
         foreach (var message in unsent)
         {
             // The request that created the task owns this trace: the XADD and the update below appear in it.
@@ -91,7 +91,7 @@ internal sealed partial class OutboxRelay(
                 await publisher.PublishOnceAsync(
                     new AgentEvent(message.Type, message.AgentId, message.TenantId, message.OccurredAt, data.RootElement.Clone(), message.RequestId),
                     message.EventId,
-                    cancellationToken).ConfigureAwait(false);
+                    cancellationToken);
             }
             catch (RedisException exception)
             {
@@ -101,7 +101,7 @@ internal sealed partial class OutboxRelay(
             }
 
             message.SentAt = time.GetUtcNow();
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         return unsent.Count == batchSize ? Outcome.BatchFull : Outcome.Drained;

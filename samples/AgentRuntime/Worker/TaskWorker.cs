@@ -26,7 +26,7 @@ internal sealed partial class TaskWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await migration.WaitAsync(stoppingToken).ConfigureAwait(false);
+        await migration.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
@@ -34,7 +34,7 @@ internal sealed partial class TaskWorker(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<AgentsDbContext>();
-                var advanced = await AdvanceAsync(db, stoppingToken).ConfigureAwait(false);
+                var advanced = await AdvanceAsync(db, stoppingToken);
                 if (advanced > 0)
                 {
                     signals.OutboxChanged.Set();
@@ -45,7 +45,7 @@ internal sealed partial class TaskWorker(
                     continue;
                 }
 
-                wait = await UntilNextDueAsync(db, stoppingToken).ConfigureAwait(false);
+                wait = await UntilNextDueAsync(db, stoppingToken);
                 if (advanced == 0 && wait < LockedElsewherePause)
                 {
                     wait = LockedElsewherePause;
@@ -58,7 +58,7 @@ internal sealed partial class TaskWorker(
                 wait = options.Value.RetryDelay;
             }
 
-            await signals.TasksChanged.WaitAsync(wait, time, stoppingToken).ConfigureAwait(false);
+            await signals.TasksChanged.WaitAsync(wait, time, stoppingToken);
         }
     }
 
@@ -76,7 +76,7 @@ internal sealed partial class TaskWorker(
         var now = time.GetUtcNow();
         var startBefore = now - settings.StartDelay;
         var finishBefore = now - settings.RunDuration;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
         // SKIP LOCKED lets several replicas share the work without taking the same task twice.
         var due = await db.Tasks
@@ -88,7 +88,7 @@ internal sealed partial class TaskWorker(
                 LIMIT {settings.BatchSize}
                 FOR UPDATE SKIP LOCKED
                 """)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+            .ToListAsync(cancellationToken);
         if (due.Count == 0)
         {
             return 0;
@@ -115,8 +115,8 @@ internal sealed partial class TaskWorker(
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return due.Count;
     }
 
@@ -125,9 +125,9 @@ internal sealed partial class TaskWorker(
     {
         var settings = options.Value;
         var oldestWaiting = await db.Tasks.Where(task => task.Status == TaskStatuses.Created)
-            .MinAsync(task => (DateTimeOffset?)task.CreatedAt, cancellationToken).ConfigureAwait(false);
+            .MinAsync(task => (DateTimeOffset?)task.CreatedAt, cancellationToken);
         var oldestRunning = await db.Tasks.Where(task => task.Status == TaskStatuses.Running)
-            .MinAsync(task => task.StartedAt, cancellationToken).ConfigureAwait(false);
+            .MinAsync(task => task.StartedAt, cancellationToken);
         var wait = settings.SafetyNetInterval;
         var now = time.GetUtcNow();
         if (oldestWaiting is { } created)

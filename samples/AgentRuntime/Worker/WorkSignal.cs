@@ -25,7 +25,7 @@ internal sealed class WorkSignal
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
-            await pending.Reader.ReadAsync(either.Token).ConfigureAwait(false);
+            await pending.Reader.ReadAsync(either.Token);
             return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

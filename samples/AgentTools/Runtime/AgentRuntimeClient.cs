@@ -49,11 +49,11 @@ internal sealed class AgentRuntimeClient(HttpClient http)
     {
         using (request)
         {
-            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await http.SendAsync(request, cancellationToken);
             JsonNode? body = null;
             try
             {
-                body = await response.Content.ReadFromJsonAsync<JsonNode>(cancellationToken).ConfigureAwait(false);
+                body = await response.Content.ReadFromJsonAsync<JsonNode>(cancellationToken);
             }
             catch (JsonException)
             {

@@ -98,7 +98,7 @@ public sealed class PublicApiContract
         ArgumentNullException.ThrowIfNull(response);
         var status = (int)response.StatusCode;
         var where = $"{method.ToUpperInvariant()} {path} {status}";
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
         var body = text.Length > 0 && IsJson(response.Content.Headers.ContentType?.MediaType) ? ParseOrNull(text) : null;
         var documented = Operation(method, path)["responses"]?[status.ToString(CultureInfo.InvariantCulture)];
         if (documented is null)
@@ -133,7 +133,7 @@ public sealed class PublicApiContract
     /// <summary>As <see cref="CheckAsync"/>, but throws, listing every departure; returns the JSON body, if any.</summary>
     public async Task<JsonElement?> AssertMatchesAsync(string method, string path, HttpResponseMessage response, CancellationToken cancellationToken = default)
     {
-        var check = await CheckAsync(method, path, response, cancellationToken).ConfigureAwait(false);
+        var check = await CheckAsync(method, path, response, cancellationToken);
         PublicApiContractException.ThrowIfAny(check.Violations);
         return check.Body;
     }
