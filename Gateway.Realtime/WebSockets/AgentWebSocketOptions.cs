@@ -21,7 +21,10 @@ internal sealed class AgentWebSocketOptions
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
 
-    /// <summary>How often the server sends a <c>heartbeat</c> message. Default: 30 s.</summary>
+    /// <summary>
+    /// How often the server sends a <c>heartbeat</c> message; the first comes at a random point between half an interval
+    /// and one interval after the handshake, so that connections opened together do not beat together. Default: 30 s.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
 

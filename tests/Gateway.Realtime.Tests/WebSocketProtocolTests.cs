@@ -138,6 +138,57 @@ public sealed class WebSocketProtocolTests(RealtimeFixture fixture)
     }
 
     [Fact]
+    public async Task Connections_opened_together_get_their_first_heartbeat_spread_over_the_second_half_of_the_interval()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = fixture.StartRealtime(new Dictionary<string, string?> { ["Realtime:WebSockets:HeartbeatInterval"] = "00:00:30" }, time);
+        var (tenant, agent) = await fixture.NewAgentAsync();
+        var sockets = new List<AgentSocket>();
+        try
+        {
+            for (var index = 0; index < 6; index++)
+            {
+                sockets.Add(await AgentSocket.ConnectAsync(server.BaseAddress, agent, fixture.Tokens.CreateToken(tenant)));
+            }
+
+            // Second by second: a heartbeat due in a tick is sent during Advance, so it comes before the answer to a
+            // subscribe sent afterwards; the first message after the subscribe tells whether the socket has had its beat.
+            var firstBeatAt = new int?[sockets.Count];
+            for (var second = 1; second <= 30; second++)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                for (var index = 0; index < sockets.Count; index++)
+                {
+                    if (firstBeatAt[index] is not null)
+                    {
+                        continue;
+                    }
+
+                    await sockets[index].SendAsync("subscribe", new { events = new[] { AgentEventTypes.TaskCompleted } });
+                    var first = await sockets[index].ReceiveAsync();
+                    if (first.Type == "heartbeat")
+                    {
+                        firstBeatAt[index] = second;
+                        first = await sockets[index].ReceiveAsync();
+                    }
+
+                    Assert.Equal("ack", first.Type);
+                }
+            }
+
+            Assert.All(firstBeatAt, beat => Assert.InRange(beat ?? 0, 15, 30));
+            Assert.True(firstBeatAt.Distinct().Count() > 1, $"Every connection beat at the same second ({firstBeatAt[0]}).");
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                await socket.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Connection_closes_with_4001_when_the_token_expires()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
