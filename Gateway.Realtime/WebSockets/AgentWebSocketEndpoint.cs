@@ -59,44 +59,40 @@ internal sealed partial class AgentWebSocketEndpoint(
             return;
         }
 
+        // One method from the checks to the end of the connection: each awaiting method is an object the connection keeps.
+        var reason = RealtimeCloseStatus.ClientGone;
         try
         {
-            await RunAsync(context, agentId, context.User.TenantId(), settings);
+            using var session = new WebSocketSession(context.User.TenantId(), agentId, replay, settings, time, clock, metrics, logger);
+            using var token = lifetimes.Watch(context.User.AccessToken(), ended => session.Finish(ended == TokenEnd.Revoked ? RealtimeCloseStatus.TokenRevoked : RealtimeCloseStatus.TokenExpired));
+            using var stopping = lifetime.ApplicationStopping.Register(static state => ((WebSocketSession)state!).Finish(RealtimeCloseStatus.ServerStopping), session);
+            fanOut.Add(session.Subscription);
+            var started = time.GetTimestamp();
+            try
+            {
+                // The request stays alive as long as the connection: its token's text (a kilobyte or two) is no longer needed
+                // once validated (the validated facts live on in the caller's identity), so the connection does not keep it.
+                context.Request.Headers.Remove(HeaderNames.Authorization);
+                using var socket = await context.WebSockets.AcceptWebSocketAsync();
+                audit.Connected(context, RealtimeTransports.WebSocket, agentId);
+                metrics.Connected(RealtimeTransports.WebSocket);
+                try
+                {
+                    reason = await session.RunAsync(socket);
+                }
+                finally
+                {
+                    metrics.Disconnected(RealtimeTransports.WebSocket, time.GetElapsedTime(started), reason.Tag);
+                }
+            }
+            finally
+            {
+                fanOut.Remove(session.Subscription);
+            }
         }
         finally
         {
             limit.Exit();
-        }
-    }
-
-    private async Task RunAsync(HttpContext context, string agentId, string tenantId, AgentWebSocketOptions settings)
-    {
-        using var session = new WebSocketSession(tenantId, agentId, replay, settings, time, clock, metrics, logger);
-        using var token = lifetimes.Watch(context.User.AccessToken(), ended => session.Finish(ended == TokenEnd.Revoked ? RealtimeCloseStatus.TokenRevoked : RealtimeCloseStatus.TokenExpired));
-        using var stopping = lifetime.ApplicationStopping.Register(static state => ((WebSocketSession)state!).Finish(RealtimeCloseStatus.ServerStopping), session);
-        fanOut.Add(session.Subscription);
-        var started = time.GetTimestamp();
-        var reason = RealtimeCloseStatus.ClientGone;
-        try
-        {
-            // The request stays alive as long as the connection: its token's text (a kilobyte or two) is no longer needed
-            // once validated (the validated facts live on in the caller's identity), so the connection does not keep it.
-            context.Request.Headers.Remove(HeaderNames.Authorization);
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            audit.Connected(context, RealtimeTransports.WebSocket, agentId);
-            metrics.Connected(RealtimeTransports.WebSocket);
-            try
-            {
-                reason = await session.RunAsync(socket);
-            }
-            finally
-            {
-                metrics.Disconnected(RealtimeTransports.WebSocket, time.GetElapsedTime(started), reason.Tag);
-            }
-        }
-        finally
-        {
-            fanOut.Remove(session.Subscription);
         }
 
         LogClosed(logger, agentId, reason.Reason);
