@@ -21,6 +21,7 @@ internal static class IdleBench
         var realtimeAssembly = arguments.Required("realtime");
         var connections = arguments.Int("connections", 10_000);
         var concurrency = arguments.Int("concurrency", 50);
+        var connectRate = arguments.Int("connect-rate", 0);
         var settle = TimeSpan.FromSeconds(arguments.Int("settle-seconds", 45));
         var dumps = arguments.Optional("gcdump-dir");
 
@@ -39,7 +40,7 @@ internal static class IdleBench
         }
 
         // Warm up: JIT and first-use costs (the JWKS download, the directory lookups), then let the process settle.
-        var warm = await OpenAsync(realtime.Address, callers, 200, concurrency);
+        var warm = await OpenAsync(realtime.Address, callers, 0, 200, concurrency, connectRate: 0);
         CloseAll(warm.Clients);
         await Task.Delay(TimeSpan.FromSeconds(10));
         var heapBefore = dumps is null ? null : await GcDump.CollectAsync(realtime.Id, Path.Combine(dumps, "before.gcdump"));
@@ -48,9 +49,21 @@ internal static class IdleBench
         SaveMemoryMap(realtime, dumps, "before.smaps");
         var cpuBefore = realtime.CpuTime();
 
-        var opened = await OpenAsync(realtime.Address, callers, connections, concurrency);
+        // In two halves, each followed by the settle time (heartbeats answered): the growth between the two is what one
+        // more connection costs, without the one-off costs of the first thousands (code tiering up, thread pool threads,
+        // the GC's budgets) that the growth from the start also divides among the connections.
+        var firstHalf = await OpenAsync(realtime.Address, callers, 0, connections / 2, concurrency, connectRate);
+        var cpuFirstHalf = realtime.CpuTime() - cpuBefore;
+        await Task.Delay(settle);
+        var rssHalf = realtime.ResidentBytes();
+        var openHalf = firstHalf.Clients.Count(client => client.IsOpen);
+        var cpuSecondHalfStart = realtime.CpuTime();
+        var secondHalf = await OpenAsync(realtime.Address, callers, connections / 2, connections, concurrency, connectRate);
+        var cpuHandshakes = cpuFirstHalf + (realtime.CpuTime() - cpuSecondHalfStart);
+        (List<IdleClient> Clients, List<double> Handshakes, TimeSpan Elapsed) opened =
+            ([.. firstHalf.Clients, .. secondHalf.Clients], [.. firstHalf.Handshakes, .. secondHalf.Handshakes], firstHalf.Elapsed + secondHalf.Elapsed);
         var handshakes = opened.Handshakes.Order().ToArray();
-        var cpuHandshakes = realtime.CpuTime() - cpuBefore;
+        var lateHandshakes = secondHalf.Handshakes.Order().ToArray();
         var refusal = await TryOneMoreAsync(realtime.Address, tokens, callers);
 
         await Task.Delay(settle);
@@ -68,14 +81,20 @@ internal static class IdleBench
             ["closed_by_server"] = closedByServer,
             ["heartbeats_answered"] = heartbeats,
             ["concurrency"] = concurrency,
+            ["connect_rate"] = connectRate,
+            ["achieved_connect_rate"] = Math.Round(opened.Clients.Count / opened.Elapsed.TotalSeconds),
             ["rss_before_mib"] = Math.Round(rssBefore / 1048576.0, 1),
             ["rss_after_mib"] = Math.Round(rssAfter / 1048576.0, 1),
             ["rss_kib_per_connection"] = Math.Round((rssAfter - rssBefore) / 1024.0 / open, 2),
+            ["rss_half_mib"] = Math.Round(rssHalf / 1048576.0, 1),
+            ["rss_kib_per_connection_marginal"] = Math.Round((rssAfter - rssHalf) / 1024.0 / (open - openHalf), 2),
             ["heap_kib_per_connection"] = heapBefore is null || heapAfter is null ? null : Math.Round((heapAfter.TotalBytes - heapBefore.TotalBytes) / 1024.0 / open, 2),
             ["handshake_p50_ms"] = Math.Round(Stats.Percentile(handshakes, 0.50), 1),
             ["handshake_p95_ms"] = Math.Round(Stats.Percentile(handshakes, 0.95), 1),
             ["handshake_p99_ms"] = Math.Round(Stats.Percentile(handshakes, 0.99), 1),
             ["handshake_max_ms"] = Math.Round(Stats.Percentile(handshakes, 1.0), 1),
+            ["handshake_second_half_p50_ms"] = Math.Round(Stats.Percentile(lateHandshakes, 0.50), 1),
+            ["handshake_second_half_p95_ms"] = Math.Round(Stats.Percentile(lateHandshakes, 0.95), 1),
             ["open_seconds"] = Math.Round(opened.Elapsed.TotalSeconds, 1),
             ["server_cpu_ms_per_handshake"] = Math.Round(cpuHandshakes.TotalMilliseconds / opened.Clients.Count, 3),
             ["beyond_cap"] = refusal,
@@ -90,8 +109,15 @@ internal static class IdleBench
         return 0;
     }
 
-    private static async Task<(List<IdleClient> Clients, List<double> Handshakes, TimeSpan Elapsed)> OpenAsync(Uri realtime, BenchCallers callers, int count, int concurrency)
+    /// <summary>
+    /// Opens connections <paramref name="from"/> to <paramref name="to"/> (excluded) with at most <paramref name="concurrency"/> handshakes in flight: as fast
+    /// as that allows when <paramref name="connectRate"/> is 0 (a burst: each handshake also waits for the ones queued before
+    /// it), otherwise starting one every 1/<paramref name="connectRate"/> s. A handshake is timed from its own start.
+    /// </summary>
+    private static async Task<(List<IdleClient> Clients, List<double> Handshakes, TimeSpan Elapsed)> OpenAsync(
+        Uri realtime, BenchCallers callers, int from, int to, int concurrency, int connectRate)
     {
+        var count = to - from;
         var clients = new IdleClient[count];
         var handshakes = new double[count];
         var next = -1;
@@ -101,8 +127,13 @@ internal static class IdleBench
             int index;
             while ((index = Interlocked.Increment(ref next)) < count)
             {
-                // Connection i belongs to subject i / 10: every subject holds 10, its quota.
-                var caller = callers.All[index / 10 % callers.All.Count];
+                if (connectRate > 0 && TimeSpan.FromSeconds((double)index / connectRate) - clock.Elapsed is { Ticks: > 0 } wait)
+                {
+                    await Task.Delay(wait);
+                }
+
+                // Connection i (counted over both halves) belongs to subject i / 10: every subject holds 10, its quota.
+                var caller = callers.All[(from + index) / 10 % callers.All.Count];
                 var client = new IdleClient();
                 handshakes[index] = (await client.ConnectAsync(realtime, caller)).TotalMilliseconds;
                 clients[index] = client;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Realtime benchmarks (see docs/benchmarks.md, "Realtime"): builds Release, then runs ROUNDS rounds of
-#   idle:    IDLE_CONNECTIONS idle authenticated WebSockets on one Realtime instance, then the same against the bare
-#            Kestrel server of this bench (the floor), side by side in each round;
+#   idle:    IDLE_CONNECTIONS idle authenticated WebSockets on one Realtime instance, opened at CONNECT_RATE per second,
+#            then the same against the bare Kestrel server of this bench (the floor), side by side in each round;
 #   latency: event timestamp -> arrival through the Edge from the outbox, to SUBSCRIBERS subscribers at RATES events/s.
 # Servers run on CPU 1, the load client on CPU 0 (bench/realtime/CpuPinning.cs). Each JSON result line is written to
 # OUT (a directory), with the load average before it; run it under `flock /tmp/bench.lock` on a shared machine.
@@ -15,6 +15,7 @@ cd "$ROOT"
 BENCHES="${BENCHES:-idle latency}"
 ROUNDS="${ROUNDS:-3}"
 IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-10000}"
+CONNECT_RATE="${CONNECT_RATE:-1000}"   # idle handshakes started per second; 0: as fast as 50 in flight allow (a burst)
 SETTLE_SECONDS="${SETTLE_SECONDS:-45}"
 SUBSCRIBERS="${SUBSCRIBERS:-1000}"
 RATES="${RATES:-100,300,600,1000}"
@@ -50,7 +51,7 @@ for round in $(seq 1 "$ROUNDS"); do
           server="$REALTIME"; [[ "$target" == bare ]] && server=bare
           dumps=()
           if [[ -n "${GCDUMP:-}" ]]; then mkdir -p "$OUT/$target-$round"; dumps=(--gcdump-dir "$OUT/$target-$round"); fi
-          run "idle-$target" idle --realtime "$server" --connections "$IDLE_CONNECTIONS" --settle-seconds "$SETTLE_SECONDS" "${dumps[@]}" \
+          run "idle-$target" idle --realtime "$server" --connections "$IDLE_CONNECTIONS" --connect-rate "$CONNECT_RATE" --settle-seconds "$SETTLE_SECONDS" "${dumps[@]}" \
             2> >(tee -a "$OUT/idle-$target.log" >&2)
         done
         ;;
