@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.TestSupport;
 
@@ -39,6 +40,13 @@ public sealed class IdentityDownTests(IdentityDownAtStartFixture edge) : IClassF
             Assert.Empty(down.Headers.WwwAuthenticate);
         }
 
+        using (var mcp = await SendToolsListAsync(client))
+        {
+            // The MCP front door validates the token itself, with the same answer.
+            await Envelope.AssertAsync(mcp, HttpStatusCode.ServiceUnavailable, ErrorCodes.ServiceUnavailable);
+            Assert.NotNull(mcp.Headers.RetryAfter);
+        }
+
         using (var malformed = await SendAsync(client, "not-a-token"))
         {
             // What needs no key is refused as before.
@@ -61,6 +69,20 @@ public sealed class IdentityDownTests(IdentityDownAtStartFixture edge) : IClassF
         Assert.Equal(HttpStatusCode.OK, status);
         using var forged = await SendAsync(client, edge.Tokens.CreateToken(EdgeFixture.Tenant, signedByStranger: true));
         await Envelope.AssertAsync(forged, HttpStatusCode.Unauthorized, ErrorCodes.AuthenticationFailed);
+    }
+
+    private async Task<HttpResponseMessage> SendToolsListAsync(HttpClient client)
+    {
+        var payload = GatewayTokenServer.Payload(EdgeFixture.Tenant, "agents.read");
+        payload["aud"] = GatewayTokenServer.Issuer + "mcp/agent-tools";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp/agent-tools")
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", edge.Tokens.Sign(GatewayTokenServer.Header(), payload));
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        return await client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string token)
