@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -100,6 +101,24 @@ public sealed class GatewayTokenServer : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         MetadataAddress = $"{address}/.well-known/openid-configuration";
+    }
+
+    /// <summary>
+    /// The status <paramref name="send"/> gets once it is no longer 503, asked every 200 ms for 30 s at most: how a service
+    /// that could not fetch the keys while this server was down is seen to fetch them after <see cref="ListenAsync"/>.
+    /// </summary>
+    public static async Task<HttpStatusCode> StatusOnceKeysAreFetchedAsync(Func<Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+            using var response = await send();
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow >= deadline)
+            {
+                return response.StatusCode;
+            }
+        }
     }
 
     /// <summary>
