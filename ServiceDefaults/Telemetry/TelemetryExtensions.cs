@@ -19,7 +19,6 @@ internal static class TelemetryExtensions
     /// <summary>The meter and activity-source prefix of the gateway's own instruments.</summary>
     public const string GatewayInstrumentationPrefix = "AgentCore.Gateway.";
 
-    private const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
     private const string SamplerSetting = "OTEL_TRACES_SAMPLER";
 
     public static void ConfigureGatewayTelemetry(this IHostApplicationBuilder builder)
@@ -39,7 +38,7 @@ internal static class TelemetryExtensions
                 .AddMeter(GatewayInstrumentationPrefix + "*")
                 .AddPrometheusExporter());
 
-        if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting]))
+        if (!GatewayTracing.IsEnabled(builder.Configuration))
         {
             return;
         }
