@@ -21,6 +21,21 @@ internal static class TelemetryExtensions
 
     private const string SamplerSetting = "OTEL_TRACES_SAMPLER";
 
+    /// <summary>
+    /// Instruments the framework updates on every request that no dashboard or alert reads (deploy/grafana,
+    /// deploy/prometheus): dropped by view, so the framework sees them disabled and skips the work (the Edge's profile
+    /// had metrics at ~4 % of its CPU). <c>http.server.request.duration</c> and the connection instruments stay.
+    /// </summary>
+    internal static readonly string[] UngraphedPerRequestInstruments =
+    [
+        "http.server.active_requests",
+        "aspnetcore.routing.match_attempts",
+        "http.client.request.duration",
+        "http.client.active_requests",
+        "http.client.request.time_in_queue",
+        "http.client.open_connections",
+    ];
+
     public static void ConfigureGatewayTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Logging.AddOpenTelemetry(logging =>
@@ -31,12 +46,19 @@ internal static class TelemetryExtensions
 
         builder.AddValidatedOptions<TracingOptions>(TracingOptions.SectionName);
         var telemetry = builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter(GatewayInstrumentationPrefix + "*")
-                .AddPrometheusExporter());
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter(GatewayInstrumentationPrefix + "*")
+                    .AddPrometheusExporter();
+                foreach (var instrument in UngraphedPerRequestInstruments)
+                {
+                    metrics.AddView(instrument, MetricStreamConfiguration.Drop);
+                }
+            });
 
         if (!GatewayTracing.IsEnabled(builder.Configuration))
         {
