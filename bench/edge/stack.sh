@@ -25,8 +25,15 @@ TASK_PATH="/api/v1/agents/agent-1/tasks/6f1c1a52-8d55-4c1e-9a55-0b7f3e2a1c44"
 TASKS_PATH="/api/v1/agents/agent-1/tasks"
 ANON_PATH="/api/v1/auth/bench"
 
-# publish_edge SOURCE_ROOT OUTPUT_DIR: the Edge of a source tree in Release
-publish_edge() { dotnet publish "$1/Gateway.Edge/Gateway.Edge.csproj" -c Release -o "$2" -v quiet -nologo >&2; }
+# publish_edge SOURCE_ROOT OUTPUT_DIR: the Edge of a source tree in Release; a SOURCE_ROOT that already is a published
+# Edge (published beforehand, outside the bench lock) is copied as it is
+publish_edge() {
+  if [ -f "$1/AgentCore.Gateway.Edge.dll" ]; then
+    mkdir -p "$2" && cp -r "$1/." "$2"
+  else
+    dotnet publish "$1/Gateway.Edge/Gateway.Edge.csproj" -c Release -o "$2" -v quiet -nologo >&2
+  fi
+}
 
 # start_backend: publishes and starts redis-server and the backend; sets BACKEND_PORT, BACKEND_PID, REDIS_PORT, ISSUER, TOKEN
 start_backend() {
