@@ -140,7 +140,8 @@ for index, items in sorted(paired.items()):
           f"{statistics.median(t[3] for t in target):.3f} | {statistics.median(d[2] for d in direct):.3f} / {statistics.median(d[3] for d in direct):.3f} | "
           f"{added50:+.3f} | {added99:+.3f} | {within}/{len(items)} |")
 print()
-print("Per round (kind, target, round, req/s, requests, p50, p99, non-2xx, proxy µs, backend µs, load):")
+print("Per round (kind, target, round, req/s, requests, p50, p99, non-2xx, proxy µs, backend µs, [pair: the same seven of the "
+      "backend alone in the slice before,] load):")
 for row in rows:
     print("    " + " ".join([row[0], names[int(row[1])].replace(" ", "_")] + row[2:]))
 PY
