@@ -16,6 +16,10 @@ namespace AgentCore.Gateway.Edge.Authentication;
 internal sealed class ApiKeyStore(IConnectionMultiplexer redis, IOptions<ApiKeyCacheOptions> options, TimeProvider time)
 {
     private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
+
+    // A key that cannot be looked up is not the caller's failure: 503, and a try again once the Redis client has had
+    // time to reconnect (it retries every few seconds).
+    private static readonly TimeSpan UnavailableRetryAfter = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
     /// <summary>The identity for <paramref name="apiKey"/>, or why it is refused.</summary>
@@ -33,7 +37,7 @@ internal sealed class ApiKeyStore(IConnectionMultiplexer redis, IOptions<ApiKeyC
             entry = await LoadAsync(hash, now);
             if (entry is null)
             {
-                return TokenValidation.Fail("API keys cannot be checked right now.");
+                return TokenValidation.Unavailable("API keys cannot be checked right now.", UnavailableRetryAfter);
             }
         }
 

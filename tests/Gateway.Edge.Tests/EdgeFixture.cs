@@ -36,6 +36,9 @@ public class EdgeFixture : IAsyncLifetime
 
     public ConnectionMultiplexer Redis { get; private set; } = null!;
 
+    /// <summary>Stops the Edge's redis-server for good; only a fixture of a test's own may do this.</summary>
+    internal Task StopRedisAsync() => redis!.StopAsync();
+
     /// <summary>The shortest time between key downloads for unknown kids.</summary>
     protected virtual TimeSpan UnknownKeyRefreshInterval => TimeSpan.FromMinutes(30);
 
