@@ -16,15 +16,12 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next, IOptions<S
     private readonly string referrerPolicy = options.Value.ReferrerPolicy;
     private readonly string[] noStorePaths = [.. options.Value.NoStorePaths];
 
+    /// <summary>This middleware's callback, made once: per request only the context is passed, nothing is boxed.</summary>
+    private Func<object, Task>? apply;
+
     public Task InvokeAsync(HttpContext context)
     {
-        context.Response.OnStarting(
-            static state =>
-            {
-                var (self, httpContext) = ((SecurityHeadersMiddleware, HttpContext))state;
-                return self.Apply(httpContext);
-            },
-            (this, context));
+        context.Response.OnStarting(apply ??= state => Apply((HttpContext)state), context);
         return next(context);
     }
 

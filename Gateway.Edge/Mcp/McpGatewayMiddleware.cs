@@ -33,14 +33,14 @@ internal sealed partial class McpGatewayMiddleware(
     private const string ToolsCall = "tools/call";
     private const string ToolsList = "tools/list";
 
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (McpResources.ServerOf(context) is not { } serverName || !options.Value.Servers.TryGetValue(serverName, out var server))
-        {
-            await next(context);
-            return;
-        }
+    /// <remarks>Every other route passes straight on, without an async state machine of this middleware's own.</remarks>
+    public Task InvokeAsync(HttpContext context) =>
+        McpResources.ServerOf(context) is { } serverName && options.Value.Servers.TryGetValue(serverName, out var server)
+            ? GatewayAsync(context, serverName, server)
+            : next(context);
 
+    private async Task GatewayAsync(HttpContext context, string serverName, McpServerOptions server)
+    {
         if (await AuthenticateAsync(context, serverName, server) is not { } caller)
         {
             return;

@@ -23,12 +23,13 @@ internal sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestI
             activity.SetTag("request.id", requestId);
         }
 
+        // The context is the state (nothing boxed per request); the id is its TraceIdentifier, set above.
         context.Response.OnStarting(static state =>
         {
-            var (response, id) = ((HttpResponse, string))state;
-            response.Headers[GatewayHeaders.RequestId] = id;
+            var httpContext = (HttpContext)state;
+            httpContext.Response.Headers[GatewayHeaders.RequestId] = httpContext.TraceIdentifier;
             return Task.CompletedTask;
-        }, (context.Response, requestId));
+        }, context);
 
         using (logger.BeginScope(new KeyValuePair<string, object>[] { new("RequestId", requestId) }))
         {

@@ -4,6 +4,8 @@
 # Usage: A_SRC=/path/to/tree-a B_SRC=/path/to/tree-b bench/edge/ab.sh
 #        B_ENV="OTEL_SDK_DISABLED=true" bench/edge/ab.sh     (both default to this tree, no extra env)
 #        B_ENVS="DOTNET_GCgen0size=0x4000000;DOTNET_TieredPGO=0" bench/edge/ab.sh   (B1, B2, ... each vs A)
+#        B_SRCS="/tmp/step1;/tmp/step2;/tmp/step3" bench/edge/ab.sh   (B1, B2, ... one tree each: a change at a time;
+#          each is reported against A and against the variant before it)
 #        URL_PATH=/api/v1/agents/agent-1/tasks WRK_ARGS="-s bench/edge/post.lua"   (the POST route instead of the JWT GET)
 # env: ROUNDS=4 DURATION=10s CONNECTIONS=64, and warm_up's WARM_* (stack.sh): each variant is warmed up until its CPU
 #      per request stops falling.
@@ -17,7 +19,10 @@ source "$ROOT/bench/edge/stack.sh"
 
 # Variants: A, then B, or B1, B2, ... when B_ENVS lists several settings for B's tree.
 LABELS=(A); SOURCES=("$A_SRC"); ENVS=("${A_ENV:-}")
-if [ -n "${B_ENVS:-}" ]; then
+if [ -n "${B_SRCS:-}" ]; then
+  IFS=';' read -r -a trees <<<"$B_SRCS"
+  for index in "${!trees[@]}"; do LABELS+=("B$((index + 1))"); SOURCES+=("${trees[$index]}"); ENVS+=("${B_ENV:-}"); done
+elif [ -n "${B_ENVS:-}" ]; then
   IFS=';' read -r -a settings <<<"$B_ENVS"
   for index in "${!settings[@]}"; do LABELS+=("B$((index + 1))"); SOURCES+=("$B_SRC"); ENVS+=("${settings[$index]}"); done
 else
@@ -74,9 +79,10 @@ by_round = {}
 for round_, label, us, rps in rows:
     by_round.setdefault(round_, {})[label] = (float(us), float(rps))
 labels = list(dict.fromkeys(row[1] for row in rows))
-for base in ["A", "B1"] if "B1" in labels else ["A"]:
-    for label in labels[labels.index(base) + 1:]:
-        pairs = [(values[base], values[label]) for values in by_round.values() if base in values and label in values]
-        print(f"median {label}/{base} over {len(pairs)} rounds: CPU per request {statistics.median(b[0] / a[0] for a, b in pairs):.3f}, "
-              f"req/s {statistics.median(b[1] / a[1] for a, b in pairs):.3f}")
+# Every variant against A, then each against the one before it (what one more change bought).
+comparisons = [("A", label) for label in labels[1:]] + list(zip(labels[1:], labels[2:]))
+for base, label in comparisons:
+    pairs = [(values[base], values[label]) for values in by_round.values() if base in values and label in values]
+    print(f"median {label}/{base} over {len(pairs)} rounds: CPU per request {statistics.median(b[0] / a[0] for a, b in pairs):.3f}, "
+          f"req/s {statistics.median(b[1] / a[1] for a, b in pairs):.3f}")
 PY

@@ -6,11 +6,14 @@
 #
 # 1. Warm-up: each target is loaded until its CPU per request stops falling (warm_up in stack.sh).
 # 2. Throughput: ROUNDS interleaved rounds of DURATION at -c$CONNECTIONS; the median per target.
-# 3. Latency: ROUNDS interleaved rounds at -c$LATENCY_CONNECTIONS; the median p50/p99 per target, and what each proxy
-#    adds to the backend's own.
+# 3. Latency, paired: in each of ROUNDS rounds, every proxy target runs PAIRS short slices (LATENCY_SLICE) at
+#    -c$LATENCY_CONNECTIONS, each right after a slice of the backend alone, so the two see the same moment of a shared
+#    machine. What a proxy adds is the median over its pairs of (its p50/p99 - the backend's p50/p99 in the slice
+#    before); a p99 of one 10 s run is mostly the scheduler's time slices on a loaded machine, and the same stall hits
+#    both slices of a pair far more often than it hits two runs minutes apart.
 # Usage: flock /tmp/bench.lock bench/edge/run.sh
-#   env: DURATION=10s CONNECTIONS=64 LATENCY_CONNECTIONS=8 ROUNDS=3 WARM_SLICE=10 WARM_MIN=30 WARM_MAX=300
-#        WARM_TOLERANCE=0.03 WARM_STABLE=2 RUNTIME_ENV="..." (runtime settings for the Edge and plain YARP alike)
+#   env: DURATION=10s CONNECTIONS=64 LATENCY_CONNECTIONS=8 ROUNDS=3 PAIRS=5 LATENCY_SLICE=3s WARM_SLICE=10 WARM_MIN=30
+#        WARM_MAX=300 WARM_TOLERANCE=0.03 WARM_STABLE=2 RUNTIME_ENV="..." (runtime settings for the Edge and plain YARP alike)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -18,6 +21,8 @@ DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 LATENCY_CONNECTIONS="${LATENCY_CONNECTIONS:-8}"
 ROUNDS="${ROUNDS:-3}"
+PAIRS="${PAIRS:-5}"
+LATENCY_SLICE="${LATENCY_SLICE:-3s}"
 RESULTS="$ROOT/bench/results"
 mkdir -p "$RESULTS"
 # shellcheck source=bench/edge/stack.sh
@@ -77,19 +82,22 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "throughput $index $round $result $(cut -d' ' -f1 /proc/loadavg)" >>"$WORK/rows"
     echo "round $round ${NAMES[$index]}: $result" >&2
   done
-  for index in "${LATENCY_TARGETS[@]}"; do
-    result=$(measure "$index" "$LATENCY_CONNECTIONS" "$DURATION")
-    echo "latency $index $round $result $(cut -d' ' -f1 /proc/loadavg)" >>"$WORK/rows"
-    echo "round $round -c$LATENCY_CONNECTIONS ${NAMES[$index]}: $result" >&2
+  for index in "${LATENCY_TARGETS[@]:1}"; do
+    for pair in $(seq 1 "$PAIRS"); do
+      direct=$(measure 0 "$LATENCY_CONNECTIONS" "$LATENCY_SLICE")
+      result=$(measure "$index" "$LATENCY_CONNECTIONS" "$LATENCY_SLICE")
+      echo "pair $index $round $result $direct $(cut -d' ' -f1 /proc/loadavg)" >>"$WORK/rows"
+      echo "round $round pair $pair -c$LATENCY_CONNECTIONS ${NAMES[$index]}: $result / direct: $direct" >&2
+    done
   done
 done
 
 REPORT="$RESULTS/edge-$(date -u +%Y%m%dT%H%M%SZ).md"
-python3 - "$WORK/rows" "$(printf '%s\n' "${NAMES[@]}")" "$CONNECTIONS" "$LATENCY_CONNECTIONS" "$DURATION" "$ROUNDS" <<'PY' | tee "$REPORT"
+python3 - "$WORK/rows" "$(printf '%s\n' "${NAMES[@]}")" "$CONNECTIONS" "$LATENCY_CONNECTIONS" "$DURATION" "$ROUNDS" "$PAIRS" "$LATENCY_SLICE" <<'PY' | tee "$REPORT"
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
 names = sys.argv[2].splitlines()
-connections, latency_connections, duration, rounds = sys.argv[3:7]
+connections, latency_connections, duration, rounds, pairs, latency_slice = sys.argv[3:9]
 
 def median(kind, index, column):
     values = [float(row[3 + column]) for row in rows if row[0] == kind and int(row[1]) == index and row[3 + column] != "-"]
@@ -112,18 +120,28 @@ for index, name in enumerate(names):
     print(f"| {name} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {proxy if proxy is None else f'{proxy:.1f}'} | {backend:.1f} | "
           f"{non2xx:.0f} | {rps / nginx_rps:.2f}x | {versus} |")
 print()
-direct = index_of("backend direct")
-base50, base99 = median("latency", direct, 2), median("latency", direct, 3)
-print(f"| target (-c{latency_connections}) | req/s | p50 ms | p99 ms | added p50 ms | added p99 ms |")
-print("|---|---|---|---|---|---|")
-for index, name in enumerate(names):
-    p50 = median("latency", index, 2)
-    if p50 is None:
-        continue
-    rps, p99 = median("latency", index, 0), median("latency", index, 3)
-    print(f"| {name} | {rps:,.0f} | {p50:.3f} | {p99:.3f} | {p50 - base50:+.3f} | {p99 - base99:+.3f} |")
+# Pair rows: kind, target, round, the target's 7 fields, the backend's 7 fields (in the slice just before), load.
+paired = {}
+for row in rows:
+    if row[0] == "pair":
+        paired.setdefault(int(row[1]), []).append(([float(v) for v in row[3:5] + row[5:7]], [float(v) for v in row[10:12] + row[12:14]]))
+print(f"Latency at -c{latency_connections}: {pairs} pairs of {latency_slice} slices per target and round, each slice of a target right "
+      "after one of the backend alone; added = median over the pairs of (target - backend of its pair).")
 print()
-print("Per round (kind, target, round, req/s, requests, p50, p99, non-2xx, proxy µs, backend µs, load):")
+print(f"| target (-c{latency_connections}) | pairs | req/s | p50 ms | p99 ms | backend p50 / p99 ms | added p50 ms | added p99 ms | pairs with added p99 <= 1 ms |")
+print("|---|---|---|---|---|---|---|---|---|")
+for index, items in sorted(paired.items()):
+    target = [values for values, _ in items]
+    direct = [values for _, values in items]
+    added50 = statistics.median(t[2] - d[2] for t, d in zip(target, direct))
+    added99 = statistics.median(t[3] - d[3] for t, d in zip(target, direct))
+    within = sum(1 for t, d in zip(target, direct) if t[3] - d[3] <= 1.0)
+    print(f"| {names[index]} | {len(items)} | {statistics.median(t[0] for t in target):,.0f} | {statistics.median(t[2] for t in target):.3f} | "
+          f"{statistics.median(t[3] for t in target):.3f} | {statistics.median(d[2] for d in direct):.3f} / {statistics.median(d[3] for d in direct):.3f} | "
+          f"{added50:+.3f} | {added99:+.3f} | {within}/{len(items)} |")
+print()
+print("Per round (kind, target, round, req/s, requests, p50, p99, non-2xx, proxy µs, backend µs, [pair: the same seven of the "
+      "backend alone in the slice before,] load):")
 for row in rows:
     print("    " + " ".join([row[0], names[int(row[1])].replace(" ", "_")] + row[2:]))
 PY

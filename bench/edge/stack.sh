@@ -25,8 +25,19 @@ TASK_PATH="/api/v1/agents/agent-1/tasks/6f1c1a52-8d55-4c1e-9a55-0b7f3e2a1c44"
 TASKS_PATH="/api/v1/agents/agent-1/tasks"
 ANON_PATH="/api/v1/auth/bench"
 
-# publish_edge SOURCE_ROOT OUTPUT_DIR: the Edge of a source tree in Release
-publish_edge() { dotnet publish "$1/Gateway.Edge/Gateway.Edge.csproj" -c Release -o "$2" -v quiet -nologo >&2; }
+# How every .NET server of the bench is published: Release, for this machine's runtime, so ReadyToRun as deployed
+# (Gateway.Edge/Runtime.props); READY_TO_RUN=false publishes JIT-only builds instead.
+PUBLISH_ARGS=(-c Release -r linux-x64 --self-contained false -p:PublishReadyToRun="${READY_TO_RUN:-true}" -v quiet -nologo)
+
+# publish_edge SOURCE_ROOT OUTPUT_DIR: the Edge of a source tree in Release; a SOURCE_ROOT that already is a published
+# Edge (published beforehand, outside the bench lock) is copied as it is
+publish_edge() {
+  if [ -f "$1/AgentCore.Gateway.Edge.dll" ]; then
+    mkdir -p "$2" && cp -r "$1/." "$2"
+  else
+    dotnet publish "$1/Gateway.Edge/Gateway.Edge.csproj" "${PUBLISH_ARGS[@]}" -o "$2" >&2
+  fi
+}
 
 # start_backend: publishes and starts redis-server and the backend; sets BACKEND_PORT, BACKEND_PID, REDIS_PORT, ISSUER, TOKEN
 start_backend() {
@@ -47,7 +58,7 @@ read -r -a RUNTIME_EXTRA <<<"${RUNTIME_ENV:-}"
 # start_plain_yarp PORT: bench/PlainYarp (the floor: the same YARP and runtime settings, no middleware) in front of the
 # backend; sets PLAIN_PID
 start_plain_yarp() {
-  dotnet publish "$ROOT/bench/PlainYarp/PlainYarp.csproj" -c Release -o "$WORK/plain-yarp" -v quiet -nologo >&2
+  dotnet publish "$ROOT/bench/PlainYarp/PlainYarp.csproj" "${PUBLISH_ARGS[@]}" -o "$WORK/plain-yarp" >&2
   (cd "$WORK/plain-yarp" && exec env ASPNETCORE_URLS="http://127.0.0.1:$1" Backend="http://127.0.0.1:$BACKEND_PORT" "${RUNTIME_EXTRA[@]}" \
     taskset -c 1 dotnet PlainYarp.dll) >"$WORK/plain-yarp.log" 2>&1 &
   PLAIN_PID=$!; PIDS+=($PLAIN_PID)

@@ -56,6 +56,7 @@ internal sealed class EchoBackend(string trustKey) : IAsyncDisposable
                 ["authorization"] = context.Request.Headers.Authorization.ToString(),
                 ["api_key"] = context.Request.Headers[ApiKeys.Header].ToString(),
                 ["request_id"] = context.Request.Headers[GatewayHeaders.RequestId].ToString(),
+                ["traceparent"] = context.Request.Headers.TraceParent.ToString(),
                 ["query"] = context.Request.QueryString.Value,
                 ["body_length"] = body.Length,
             });
