@@ -9,11 +9,16 @@ internal static class OpenApiExtensions
     private const string Title = "AgentCore Gateway API";
 
     /// <summary>
-    /// The public API's OpenAPI document. Most of the API is proxied, so ASP.NET Core cannot discover it: the
-    /// proxied operations and the security schemes live in a hand-maintained document that a transformer merges in.
+    /// The public API's OpenAPI document. Most of the API is proxied, so ASP.NET Core cannot discover it here: each
+    /// service describes its own endpoints, the Edge fetches those documents (keeping the last copy, and a checked-in
+    /// snapshot until the first fetch) and composes them with what only it knows (<c>edge-api.json</c>).
     /// </summary>
     public static IHostApplicationBuilder AddEdgeApiDocumentation(this IHostApplicationBuilder builder)
     {
+        builder.AddValidatedOptions<PublicApiOptions>(PublicApiOptions.SectionName);
+        builder.Services.AddSingleton<ServiceApiDocuments>();
+        builder.Services.AddHostedService<ServiceApiDocumentRefresher>();
+        builder.Services.AddHttpClient(ServiceApiDocumentRefresher.HttpClientName);
         builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer<PublicApiDocumentTransformer>());
         return builder;
     }
