@@ -5,16 +5,12 @@ using Microsoft.OpenApi;
 namespace AgentCore.Gateway.Edge.OpenApi;
 
 /// <summary>
-/// The copy of each service's own API document the Edge composes from: at first the snapshot checked in beside the
-/// Edge (<c>OpenApi/Services/{cluster}.json</c>, held equal to the service's document by the service's tests), then
-/// the last copy fetched from the service. A service that is down keeps its last copy in the public document.
+/// The copy of each service's own API document the Edge composes from: at first the snapshot embedded in the Edge
+/// (<see cref="PublicApiSources"/>), then the last copy fetched from the service. A service that is down keeps its last copy in the public document.
 /// </summary>
 internal sealed class ServiceApiDocuments
 {
-    private const string ResourcePrefix = "public-api/";
-    private const string ResourceSuffix = ".json";
-
-    private readonly ConcurrentDictionary<string, JsonObject> documents = new(Snapshots(), StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JsonObject> documents = new(PublicApiSources.ServiceSnapshots(), StringComparer.Ordinal);
     private readonly Lock gate = new();
     private int version;
     private (int Version, OpenApiDocument Document)? composed;
@@ -32,7 +28,7 @@ internal sealed class ServiceApiDocuments
             var current = Volatile.Read(ref version);
             if (composed is not { } held || held.Version != current)
             {
-                var json = PublicApiComposer.Compose(EdgeDocument(), Current).ToJsonString();
+                var json = PublicApiComposer.Compose(PublicApiSources.EdgeDocument(), Current).ToJsonString();
                 held = (current, OpenApiDocument.Parse(json, "json").Document
                     ?? throw new InvalidOperationException("The composed public API is not a valid OpenAPI document."));
                 composed = held;
@@ -53,20 +49,5 @@ internal sealed class ServiceApiDocuments
         documents[cluster] = document;
         Interlocked.Increment(ref version);
         return true;
-    }
-
-    /// <summary>The Edge's own part of the document (<c>edge-api.json</c>).</summary>
-    public static JsonObject EdgeDocument() => Read("edge-api.json");
-
-    private static IEnumerable<KeyValuePair<string, JsonObject>> Snapshots() =>
-        typeof(ServiceApiDocuments).Assembly.GetManifestResourceNames()
-            .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
-            .Select(name => KeyValuePair.Create(name[ResourcePrefix.Length..^ResourceSuffix.Length], Read(name)));
-
-    private static JsonObject Read(string resourceName)
-    {
-        using var stream = typeof(ServiceApiDocuments).Assembly.GetManifestResourceStream(resourceName)
-            ?? throw new InvalidOperationException($"The embedded {resourceName} is missing.");
-        return JsonNode.Parse(stream)?.AsObject() ?? throw new InvalidOperationException($"{resourceName} is not a JSON object.");
     }
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Nodes;
 using AgentCore.Gateway.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -31,13 +33,24 @@ public static class PublicApiExtensions
                 document.Info = new OpenApiInfo { Title = title, Version = "v1" };
                 return Task.CompletedTask;
             });
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                // ASP.NET Core maps most validation attributes to keywords, but not [AllowedValues].
+                if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(AllowedValuesAttribute), inherit: true) is [AllowedValuesAttribute allowed, ..])
+                {
+                    schema.Enum = [.. allowed.Values.OfType<string>().Select(value => (JsonNode)JsonValue.Create(value))];
+                }
+
+                return Task.CompletedTask;
+            });
         });
         return builder;
     }
 
     public static WebApplication MapPublicApiDocument(this WebApplication app)
     {
-        app.MapOpenApi(DocumentPath);
+        // MapOpenApi finds the document by the route's documentName; "public" is the only one a service has.
+        app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }
 

@@ -15,8 +15,8 @@ namespace AgentCore.Gateway.Edge.Tests;
 /// </summary>
 public sealed class PublicApiContractTests(EdgeFixture edge) : IClassFixture<EdgeFixture>
 {
-    private const string TasksPath = "/api/v1/agents/{id}/tasks";
-    private const string TaskPath = "/api/v1/agents/{id}/tasks/{task_id}";
+    private const string TasksPath = "/api/v1/agents/{agentId}/tasks";
+    private const string TaskPath = "/api/v1/agents/{agentId}/tasks/{taskId}";
     private const string AuditEvents = "/api/v1/audit/events";
     private const string EventStream = "/api/v1/events/stream";
     private static readonly PublicApiContract Contract = PublicApiContract.Document;

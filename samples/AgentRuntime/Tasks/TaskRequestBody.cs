@@ -10,7 +10,14 @@ namespace AgentCore.Samples.AgentRuntime.Tasks;
 /// JSON by hand (<see cref="CreateTaskRequest.Parse"/>) so that every failing field is reported; this type only
 /// describes it, and the contract tests hold the two together.
 /// </summary>
-internal sealed record TaskRequestBody(
-    [property: JsonPropertyName("task_type"), JsonRequired, MinLength(1), MaxLength(CreateTaskRequest.MaxTaskTypeLength), Description("Not blank.")] string TaskType,
-    [property: JsonPropertyName("input_data"), JsonRequired] JsonObject InputData,
-    [property: JsonPropertyName("priority"), AllowedValues(TaskPriorities.Low, TaskPriorities.Default, TaskPriorities.High), DefaultValue(TaskPriorities.Default)] string? Priority);
+internal sealed class TaskRequestBody
+{
+    [JsonPropertyName("task_type"), MinLength(1), MaxLength(CreateTaskRequest.MaxTaskTypeLength), Description("Not blank.")]
+    public required string TaskType { get; init; }
+
+    [JsonPropertyName("input_data")]
+    public required JsonObject InputData { get; init; }
+
+    [JsonPropertyName("priority"), AllowedValues(TaskPriorities.Low, TaskPriorities.Default, TaskPriorities.High), DefaultValue(TaskPriorities.Default)]
+    public string? Priority { get; init; }
+}
