@@ -27,9 +27,8 @@ public sealed class EdgeTrustOptions
     public long MaxBodySize { get; set; } = 1024 * 1024;
 
     /// <summary>
-    /// Path prefixes a backend serves without a signature: the orchestrator's probes, the metrics scraper, and the
-    /// service's public API document, which the Edge fetches to compose its own.
-    /// Default: <c>/health</c>, <c>/alive</c>, <c>/ready</c>, <c>/metrics</c>, <c>/openapi</c>.
+    /// Path prefixes a backend serves without a signature: the orchestrator's probes and the metrics scraper.
+    /// Default: <c>/health</c>, <c>/alive</c>, <c>/ready</c>, <c>/metrics</c>.
     /// </summary>
-    public IList<string> ExemptPaths { get; } = ["/health", "/alive", "/ready", "/metrics", "/openapi"];
+    public IList<string> ExemptPaths { get; } = ["/health", "/alive", "/ready", "/metrics"];
 }

@@ -1,3 +1,4 @@
+using AgentCore.Gateway.Authentication.EdgeTrust;
 using Scalar.AspNetCore;
 
 namespace AgentCore.Gateway.Edge.OpenApi;
@@ -18,7 +19,8 @@ internal static class OpenApiExtensions
         builder.AddValidatedOptions<PublicApiOptions>(PublicApiOptions.SectionName);
         builder.Services.AddSingleton<ServiceApiDocuments>();
         builder.Services.AddHostedService<ServiceApiDocumentRefresher>();
-        builder.Services.AddHttpClient(ServiceApiDocumentRefresher.HttpClientName);
+        // Signed as the Edge signs what it forwards: a service's port serves nothing unsigned.
+        builder.Services.AddHttpClient(ServiceApiDocumentRefresher.HttpClientName).AddEdgeSignature();
         builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer<PublicApiDocumentTransformer>());
         return builder;
     }

@@ -19,7 +19,7 @@ public sealed class PublicApiContractTests(AgentRuntimeFixture runtime) : IClass
     [Fact]
     public async Task The_snapshot_the_Edge_composes_from_is_the_document_the_service_serves()
     {
-        using var client = runtime.CreateClient(tenant: null, throughEdge: false);
+        using var client = runtime.CreateClient(tenant: null);
         await PublicApiSnapshot.AssertCurrentAsync(client, "agentruntime", TestContext.Current.CancellationToken);
     }
 

@@ -41,6 +41,7 @@ public sealed class PublicApiCompositionTests(ServiceDocumentEdgeFixture edge) :
         }
 
         Assert.Null(served["paths"]![Snapshotted]);
+        Assert.DoesNotContain(served["paths"]!.AsObject(), path => path.Key.StartsWith("/ready", StringComparison.Ordinal) || path.Key.StartsWith("/health", StringComparison.Ordinal));
         var operation = served["paths"]![Widgets]!["get"]!;
         Assert.Equal(["200", "400", "401", "403", "404", "429", "502", "503", "504"], operation["responses"]!.AsObject().Select(response => response.Key));
         Assert.Equal("Not Found", (string?)operation["responses"]!["404"]!["description"]);
@@ -52,7 +53,10 @@ public sealed class PublicApiCompositionTests(ServiceDocumentEdgeFixture edge) :
         Assert.NotNull((await DocumentAsync(client))["paths"]![Widgets]);
     }
 
-    /// <summary>A service of our own kind: its document made by the same <see cref="PublicApiExtensions"/> every service uses.</summary>
+    /// <summary>
+    /// A service of our own kind: its document made by the same <see cref="PublicApiExtensions"/> every service uses, with
+    /// management endpoints beside the public one that must stay out of it.
+    /// </summary>
     private static async Task<WebApplication> StartServiceAsync(int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -60,6 +64,8 @@ public sealed class PublicApiCompositionTests(ServiceDocumentEdgeFixture edge) :
         builder.AddPublicApiDocument();
         var app = builder.Build();
         app.MapPublicApiDocument();
+        app.MapGet("/health", () => TypedResults.Ok());
+        app.MapGet("/ready/{need}", (string need) => TypedResults.Ok(need));
         app.MapGet(Widgets, (string agentId) => TypedResults.Ok(new[] { agentId }))
             .ProducesError(StatusCodes.Status404NotFound)
             .AsPublicApi("widgets");
