@@ -11,7 +11,7 @@ namespace AgentCore.Gateway.Edge.OpenApi;
 /// Every service operation gets the Edge's security requirement, its request-id header and the refusals the Edge itself may answer before or
 /// instead of the service (<see cref="RefusalNames"/>), unless the service documents that status itself. A service's
 /// schema named like one of the Edge's describes the same shared contract (the error envelope), so the Edge's stays; any
-/// other clash of two services' schemas is kept apart by prefixing the later one with its service name.
+/// other clash of two services' schemas is kept apart by prefixing the later one (and its references) with its service name.
 /// </remarks>
 internal static class PublicApiComposer
 {
@@ -47,20 +47,17 @@ internal static class PublicApiComposer
 
         foreach (var (name, source) in services.OrderBy(service => service.Key, StringComparer.Ordinal))
         {
-            var document = source.DeepClone().AsObject();
-            foreach (var (schemaName, schema) in (document["components"]?["schemas"] as JsonObject ?? []).ToList())
+            var clashing = Clashing(source, name, schemas, edgeSchemas);
+            var document = Renamed(source, name, clashing);
+            foreach (var (schemaName, schema) in document["components"]?["schemas"] as JsonObject ?? [])
             {
-                if (edgeSchemas.Contains(schemaName) || !schemas.ContainsKey(schemaName))
+                if (clashing.Contains(schemaName))
+                {
+                    schemas[name + schemaName] = schema!.DeepClone();
+                }
+                else
                 {
                     schemas[schemaName] ??= schema!.DeepClone();
-                    continue;
-                }
-
-                if (!JsonNode.DeepEquals(schemas[schemaName], schema))
-                {
-                    var renamed = name + schemaName;
-                    document = RenameSchema(document, schemaName, renamed);
-                    schemas[renamed] = document["components"]!["schemas"]![schemaName]!.DeepClone();
                 }
             }
 
@@ -126,9 +123,40 @@ internal static class PublicApiComposer
         }
     }
 
-    private static JsonObject RenameSchema(JsonObject document, string from, string to)
+    /// <summary>
+    /// The service's schemas that another service already put in the document with other content. Renaming one changes
+    /// the schemas that refer to it, so this repeats until no more clash.
+    /// </summary>
+    private static HashSet<string> Clashing(JsonObject source, string service, JsonObject schemas, HashSet<string> edgeSchemas)
     {
-        var text = document.ToJsonString().Replace($"\"{SchemaReferencePrefix}{from}\"", $"\"{SchemaReferencePrefix}{to}\"", StringComparison.Ordinal);
+        var clashing = new HashSet<string>(StringComparer.Ordinal);
+        bool found;
+        do
+        {
+            found = false;
+            foreach (var (schemaName, schema) in Renamed(source, service, clashing)["components"]?["schemas"] as JsonObject ?? [])
+            {
+                if (!edgeSchemas.Contains(schemaName) && !clashing.Contains(schemaName)
+                    && schemas[schemaName] is { } held && !JsonNode.DeepEquals(held, schema))
+                {
+                    found = clashing.Add(schemaName);
+                }
+            }
+        }
+        while (found);
+
+        return clashing;
+    }
+
+    /// <summary>The service's document with every reference to a schema of <paramref name="clashing"/> prefixed with the service.</summary>
+    private static JsonObject Renamed(JsonObject source, string service, HashSet<string> clashing)
+    {
+        var text = source.ToJsonString();
+        foreach (var schemaName in clashing)
+        {
+            text = text.Replace($"\"{SchemaReferencePrefix}{schemaName}\"", $"\"{SchemaReferencePrefix}{service}{schemaName}\"", StringComparison.Ordinal);
+        }
+
         return JsonNode.Parse(text)!.AsObject();
     }
 
