@@ -6,6 +6,7 @@ using AgentCore.Gateway.Audit.Storage;
 using AgentCore.Gateway.Authentication.EdgeTrust;
 using AgentCore.Gateway.ServiceDefaults;
 using AgentCore.Gateway.ServiceDefaults.Input;
+using AgentCore.Gateway.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +17,7 @@ builder.AddAuditRedaction();
 builder.AddAuditIngestion();
 builder.AddAuditRetention();
 builder.AddAuditQuery();
+builder.AddPublicApiDocument();
 
 var app = builder.Build();
 
@@ -23,6 +25,7 @@ app.UseServiceDefaults();
 app.UseInputValidation();
 app.UseEdgeTrust();
 app.MapDefaultEndpoints();
+app.MapPublicApiDocument();
 app.MapAuditQuery();
 
 app.Run();

@@ -15,6 +15,7 @@ using AgentCore.Gateway.Identity.TokenApi;
 using AgentCore.Gateway.Identity.Users;
 using AgentCore.Gateway.ServiceDefaults;
 using AgentCore.Gateway.ServiceDefaults.Input;
+using AgentCore.Gateway.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -34,6 +35,7 @@ builder.AddFederation();
 builder.AddTokenApi();
 builder.AddTokenRateLimits();
 builder.AddApiKeys();
+builder.AddPublicApiDocument();
 
 var app = builder.Build();
 
@@ -47,6 +49,7 @@ app.MapFederation();
 app.MapClientRegistration();
 app.MapApiKeyEndpoints();
 app.MapTokenRevocation();
+app.MapPublicApiDocument();
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -4,6 +4,7 @@ using AgentCore.Gateway.Audit.Redaction;
 using AgentCore.Gateway.Audit.Storage;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.ServiceDefaults.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace AgentCore.Gateway.Audit.Query;
@@ -19,7 +20,7 @@ internal static partial class AuditEventsEndpoint
 
     private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
 
-    public static async Task<IResult> HandleAsync(
+    public static async Task<Results<JsonHttpResult<AuditEventPage>, ErrorResult>> HandleAsync(
         HttpContext context,
         AuditDbContext database,
         AuditEventRedactor redactor,
@@ -53,7 +54,7 @@ internal static partial class AuditEventsEndpoint
             var hasMore = page.Count > query.Limit;
             var events = page.Take(query.Limit).Select(ToResponse).ToList();
             var last = hasMore ? page[query.Limit - 1] : null;
-            return Results.Json(
+            return TypedResults.Json(
                 new AuditEventPage(events, last is null ? null : new AuditCursor(last.Timestamp, last.Id).Encode()),
                 SerializerOptions);
         }

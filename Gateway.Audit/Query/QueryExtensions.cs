@@ -1,5 +1,6 @@
 using AgentCore.Gateway.Authentication.AccessTokens;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.ServiceDefaults.OpenApi;
 
 namespace AgentCore.Gateway.Audit.Query;
 
@@ -23,7 +24,23 @@ internal static class QueryExtensions
     {
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapGet(AuditEventsEndpoint.Route, AuditEventsEndpoint.HandleAsync).RequireAuthorization(ReadPolicy);
+        app.MapGet(AuditEventsEndpoint.Route, AuditEventsEndpoint.HandleAsync)
+            .RequireAuthorization(ReadPolicy)
+            .WithName("QueryAuditEvents")
+            .WithSummary("Query audit events")
+            .WithDescription(
+                "Requires a bearer token with scope audit.read; API keys are not accepted (the Edge forwards no credential the Audit service " +
+                "can validate). Newest first, keyset-paged: pass next_cursor as cursor for the next page. " +
+                "A token with a tenant_id claim (a tenant administrator) sees only its own tenant; one without (a platform administrator) " +
+                "sees all and may filter by tenant_id. subject and source_address are pseudonyms.")
+            .Produces<AuditEventPage>()
+            .ProducesError(
+                StatusCodes.Status400BadRequest,
+                StatusCodes.Status401Unauthorized,
+                StatusCodes.Status403Forbidden,
+                StatusCodes.Status503ServiceUnavailable)
+            .AddOpenApiOperationTransformer(AuditEventQueryDocumentation.DescribeAsync)
+            .AsPublicApi("audit");
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using AgentCore.Gateway.Authentication.EdgeTrust;
 using Scalar.AspNetCore;
 
 namespace AgentCore.Gateway.Edge.OpenApi;
@@ -9,11 +10,17 @@ internal static class OpenApiExtensions
     private const string Title = "AgentCore Gateway API";
 
     /// <summary>
-    /// The public API's OpenAPI document. Most of the API is proxied, so ASP.NET Core cannot discover it: the
-    /// proxied operations and the security schemes live in a hand-maintained document that a transformer merges in.
+    /// The public API's OpenAPI document. Most of the API is proxied, so ASP.NET Core cannot discover it here: each
+    /// service describes its own endpoints, the Edge fetches those documents (keeping the last copy, and a checked-in
+    /// snapshot until the first fetch) and composes them with what only it knows (<c>edge-api.json</c>).
     /// </summary>
     public static IHostApplicationBuilder AddEdgeApiDocumentation(this IHostApplicationBuilder builder)
     {
+        builder.AddValidatedOptions<PublicApiOptions>(PublicApiOptions.SectionName);
+        builder.Services.AddSingleton<ServiceApiDocuments>();
+        builder.Services.AddHostedService<ServiceApiDocumentRefresher>();
+        // Signed as the Edge signs what it forwards: a service's port serves nothing unsigned.
+        builder.Services.AddHttpClient(ServiceApiDocumentRefresher.HttpClientName).AddEdgeSignature();
         builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer<PublicApiDocumentTransformer>());
         return builder;
     }

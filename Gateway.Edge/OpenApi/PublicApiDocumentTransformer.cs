@@ -3,14 +3,15 @@ using Microsoft.OpenApi;
 
 namespace AgentCore.Gateway.Edge.OpenApi;
 
-/// <summary>Merges the embedded hand-maintained document (<c>gateway-api.json</c>) into the generated one.</summary>
-internal sealed class PublicApiDocumentTransformer : IOpenApiDocumentTransformer
+/// <summary>
+/// Puts the composed public API (<see cref="ServiceApiDocuments.Composed"/>) into the document ASP.NET Core generates
+/// for the Edge.
+/// </summary>
+internal sealed class PublicApiDocumentTransformer(ServiceApiDocuments services) : IOpenApiDocumentTransformer
 {
-    private static readonly Lazy<OpenApiDocument> PublicApi = new(Load);
-
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
-        var source = PublicApi.Value;
+        var source = services.Composed();
         document.Info = source.Info;
         // The document's tags are the public API's: the Edge's own generated endpoints must not add a group of their own.
         document.Tags = source.Tags;
@@ -21,27 +22,21 @@ internal sealed class PublicApiDocumentTransformer : IOpenApiDocumentTransformer
         }
 
         document.Components ??= new OpenApiComponents();
-        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
-        foreach (var (name, schema) in source.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>())
-        {
-            document.Components.Schemas[name] = schema;
-        }
-
-        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal);
-        foreach (var (name, scheme) in source.Components?.SecuritySchemes ?? new Dictionary<string, IOpenApiSecurityScheme>())
-        {
-            document.Components.SecuritySchemes[name] = scheme;
-        }
-
+        document.Components.Schemas = Merge(document.Components.Schemas, source.Components?.Schemas);
+        document.Components.Responses = Merge(document.Components.Responses, source.Components?.Responses);
+        document.Components.Parameters = Merge(document.Components.Parameters, source.Components?.Parameters);
+        document.Components.SecuritySchemes = Merge(document.Components.SecuritySchemes, source.Components?.SecuritySchemes);
         return Task.CompletedTask;
     }
 
-    private static OpenApiDocument Load()
+    private static Dictionary<string, T> Merge<T>(IDictionary<string, T>? generated, IDictionary<string, T>? composed)
     {
-        using var stream = typeof(PublicApiDocumentTransformer).Assembly.GetManifestResourceStream("gateway-api.json")
-            ?? throw new InvalidOperationException("The embedded gateway-api.json is missing.");
-        using var reader = new StreamReader(stream);
-        var result = OpenApiDocument.Parse(reader.ReadToEnd(), "json");
-        return result.Document ?? throw new InvalidOperationException("gateway-api.json is not a valid OpenAPI document.");
+        var merged = new Dictionary<string, T>(generated ?? new Dictionary<string, T>(), StringComparer.Ordinal);
+        foreach (var (name, item) in composed ?? new Dictionary<string, T>())
+        {
+            merged[name] = item;
+        }
+
+        return merged;
     }
 }

@@ -40,14 +40,31 @@ public static class ErrorResponses
             cancellationToken: context.RequestAborted);
     }
 
-    /// <summary>An <see cref="IResult"/> for minimal APIs that renders the envelope.</summary>
-    public static IResult Result(int statusCode, string code, string message, IReadOnlyDictionary<string, object?>? details = null) =>
-        new EnvelopeResult(statusCode, code, message, details);
+    /// <summary>
+    /// A typed result for minimal APIs that renders the envelope; endpoints name it in <c>Results&lt;…&gt;</c> and document
+    /// its statuses with <c>ProducesError</c>.
+    /// </summary>
+    public static ErrorResult Result(int statusCode, string code, string message, IReadOnlyDictionary<string, object?>? details = null) =>
+        new(statusCode, code, message, details);
+}
 
-    private sealed class EnvelopeResult(int statusCode, string code, string message, IReadOnlyDictionary<string, object?>? details) : IResult, IStatusCodeHttpResult
+/// <summary>The error envelope as a minimal API result; made by <see cref="ErrorResponses.Result"/>.</summary>
+public sealed class ErrorResult : IResult, IStatusCodeHttpResult
+{
+    private readonly int statusCode;
+    private readonly string code;
+    private readonly string message;
+    private readonly IReadOnlyDictionary<string, object?>? details;
+
+    internal ErrorResult(int statusCode, string code, string message, IReadOnlyDictionary<string, object?>? details)
     {
-        public int? StatusCode => statusCode;
-
-        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, statusCode, code, message, details);
+        this.statusCode = statusCode;
+        this.code = code;
+        this.message = message;
+        this.details = details;
     }
+
+    public int? StatusCode => statusCode;
+
+    public Task ExecuteAsync(HttpContext httpContext) => ErrorResponses.WriteAsync(httpContext, statusCode, code, message, details);
 }

@@ -1,6 +1,7 @@
 using AgentCore.Gateway.Authentication.EdgeTrust;
 using AgentCore.Gateway.ServiceDefaults;
 using AgentCore.Gateway.ServiceDefaults.Input;
+using AgentCore.Gateway.ServiceDefaults.OpenApi;
 using AgentCore.Samples.AgentRuntime.Agents;
 using AgentCore.Samples.AgentRuntime.Storage;
 using AgentCore.Samples.AgentRuntime.Tasks;
@@ -13,6 +14,7 @@ builder.AddAgentRuntimeStorage();
 builder.AddAgentDirectory();
 builder.AddEdgeTrust();
 builder.AddTaskWorker();
+builder.AddPublicApiDocument();
 
 var app = builder.Build();
 
@@ -20,6 +22,7 @@ app.UseServiceDefaults();
 app.UseInputValidation();
 app.UseEdgeTrust();
 app.MapDefaultEndpoints();
+app.MapPublicApiDocument();
 app.MapAgentTasks();
 
 app.Run();

@@ -12,9 +12,16 @@ namespace AgentCore.Samples.AgentRuntime.Tests;
 /// </summary>
 public sealed class PublicApiContractTests(AgentRuntimeFixture runtime) : IClassFixture<AgentRuntimeFixture>
 {
-    private const string TasksPath = "/api/v1/agents/{id}/tasks";
-    private const string TaskPath = "/api/v1/agents/{id}/tasks/{task_id}";
+    private const string TasksPath = "/api/v1/agents/{agentId}/tasks";
+    private const string TaskPath = "/api/v1/agents/{agentId}/tasks/{taskId}";
     private static readonly PublicApiContract Contract = PublicApiContract.Document;
+
+    [Fact]
+    public async Task The_snapshot_the_Edge_composes_from_is_the_document_the_service_serves()
+    {
+        using var client = runtime.CreateClient(tenant: null);
+        await PublicApiSnapshot.AssertCurrentAsync(client, "agentruntime", TestContext.Current.CancellationToken);
+    }
 
     [Fact]
     public async Task Task_answers_are_the_documented_ones()
@@ -44,7 +51,7 @@ public sealed class PublicApiContractTests(AgentRuntimeFixture runtime) : IClass
         var cancellationToken = TestContext.Current.CancellationToken;
         using var client = runtime.CreateClient();
         var schema = Contract.RequestSchema("post", TasksPath);
-        PublicApiContract.AssertSameNames("POST /api/v1/agents/{id}/tasks body", Contract.RequestPropertyNames("post", TasksPath), SampleTask().Select(property => property.Key));
+        PublicApiContract.AssertSameNames("POST /api/v1/agents/{agentId}/tasks body", Contract.RequestPropertyNames("post", TasksPath), SampleTask().Select(property => property.Key));
 
         foreach (var name in Contract.RequestPropertyNames("post", TasksPath))
         {

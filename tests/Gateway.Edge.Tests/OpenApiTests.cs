@@ -12,7 +12,7 @@ public sealed class OpenApiTests(EdgeFixture edge) : IClassFixture<EdgeFixture>
         var document = await client.GetFromJsonAsync<JsonElement>("/api/v1/openapi.json", TestContext.Current.CancellationToken);
 
         var paths = document.GetProperty("paths");
-        foreach (var path in new[] { "/api/v1/auth/token", "/api/v1/health", "/api/v1/agents/{id}/tasks", "/api/v1/events/stream", "/api/v1/audit/events", "/api/v1/auth/api-keys" })
+        foreach (var path in new[] { "/api/v1/auth/token", "/api/v1/health", "/api/v1/agents/{agentId}/tasks", "/api/v1/events/stream", "/api/v1/audit/events", "/api/v1/auth/api-keys" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing");
         }

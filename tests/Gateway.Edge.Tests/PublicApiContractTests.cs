@@ -4,30 +4,30 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentCore.Gateway.Contracts;
+using AgentCore.Gateway.Edge.OpenApi;
 using AgentCore.Gateway.TestSupport.OpenApi;
 
 namespace AgentCore.Gateway.Edge.Tests;
 
 /// <summary>
-/// The Edge's side of the public API contract: the document it serves carries everything of <c>gateway-api.json</c>
-/// (the services' tests check their answers against that file), and the answers the Edge gives itself (health,
-/// refusals before a backend is reached) are the documented ones.
+/// The Edge's side of the public API contract: the document it serves carries everything of the composed document
+/// (the services' tests check their answers against the same composition), and the answers the Edge gives itself
+/// (health, refusals before a backend is reached) are the documented ones.
 /// </summary>
 public sealed class PublicApiContractTests(EdgeFixture edge) : IClassFixture<EdgeFixture>
 {
-    private const string TasksPath = "/api/v1/agents/{id}/tasks";
-    private const string TaskPath = "/api/v1/agents/{id}/tasks/{task_id}";
+    private const string TasksPath = "/api/v1/agents/{agentId}/tasks";
+    private const string TaskPath = "/api/v1/agents/{agentId}/tasks/{taskId}";
     private const string AuditEvents = "/api/v1/audit/events";
     private const string EventStream = "/api/v1/events/stream";
     private static readonly PublicApiContract Contract = PublicApiContract.Document;
 
     [Fact]
-    public async Task The_served_document_keeps_every_operation_response_parameter_and_schema_property_of_the_file()
+    public async Task The_served_document_keeps_every_operation_response_parameter_and_schema_property_of_the_composition()
     {
         using var client = edge.CreateClient();
         var served = await client.GetFromJsonAsync<JsonObject>("/api/v1/openapi.json", TestContext.Current.CancellationToken);
-        using var file = typeof(PublicApiContract).Assembly.GetManifestResourceStream("AgentCore.Gateway.TestSupport.gateway-api.json")!;
-        var source = JsonNode.Parse(file)!.AsObject();
+        var source = PublicApiComposer.Compose(PublicApiSources.EdgeDocument(), PublicApiSources.ServiceSnapshots());
 
         var missing = Outline(source).Except(Outline(served!)).ToList();
 

@@ -24,6 +24,10 @@ public sealed class PublicApiContractTests(IdentityServerFixture fixture)
     private readonly HttpClient client = fixture.Service.CreateClient();
 
     [Fact]
+    public async Task The_snapshot_the_Edge_composes_from_is_the_document_the_service_serves() =>
+        await PublicApiSnapshot.AssertCurrentAsync(client, "identity", TestContext.Current.CancellationToken);
+
+    [Fact]
     public async Task Token_answers_for_every_grant_and_refusal_are_the_documented_ones()
     {
         var cancellationToken = TestContext.Current.CancellationToken;

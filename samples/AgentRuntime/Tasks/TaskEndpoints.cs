@@ -4,6 +4,7 @@ using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.ServiceDefaults.Errors;
 using AgentCore.Samples.AgentRuntime.Storage;
 using AgentCore.Samples.AgentRuntime.Worker;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ internal static class TaskEndpoints
 {
     private const string AgentNotFound = "Agent not found.";
 
-    public static async Task<IResult> CreateAsync(
+    public static async Task<Results<Created<TaskCreated>, ErrorResult>> CreateAsync(
         string agentId,
         HttpContext context,
         AgentsDbContext db,
@@ -79,7 +80,7 @@ internal static class TaskEndpoints
     }
 
     /// <summary>The agents of the caller's tenant, by id.</summary>
-    public static async Task<IResult> ListAgentsAsync(HttpContext context, AgentsDbContext db)
+    public static async Task<Results<Ok<AgentList>, ErrorResult>> ListAgentsAsync(HttpContext context, AgentsDbContext db)
     {
         if (context.GetEdgeCaller() is not { TenantId.Length: > 0 } caller)
         {
@@ -95,7 +96,7 @@ internal static class TaskEndpoints
     }
 
     /// <summary>Cancels every task of the agent that has not completed yet; the worker never picks them up again.</summary>
-    public static async Task<IResult> CancelAllAsync(string agentId, HttpContext context, AgentsDbContext db, TimeProvider time)
+    public static async Task<Results<Ok<TasksCancelled>, ErrorResult>> CancelAllAsync(string agentId, HttpContext context, AgentsDbContext db, TimeProvider time)
     {
         if (context.GetEdgeCaller() is not { TenantId.Length: > 0 } caller)
         {
@@ -117,7 +118,7 @@ internal static class TaskEndpoints
         return TypedResults.Ok(new TasksCancelled(agentId, cancelled));
     }
 
-    public static async Task<IResult> GetAsync(string agentId, string taskId, HttpContext context, AgentsDbContext db)
+    public static async Task<Results<Ok<TaskView>, ErrorResult>> GetAsync(string agentId, string taskId, HttpContext context, AgentsDbContext db)
     {
         if (context.GetEdgeCaller() is not { TenantId.Length: > 0 } caller)
         {
@@ -127,7 +128,6 @@ internal static class TaskEndpoints
         var task = Guid.TryParse(taskId, out var id)
             ? await db.Tasks.AsNoTracking()
                 .SingleOrDefaultAsync(t => t.Id == id && t.AgentId == agentId && t.TenantId == caller.TenantId, context.RequestAborted)
-                
             : null;
         if (task is null)
         {

@@ -38,6 +38,13 @@ public sealed class AuditQueryTests(AuditInfrastructure infrastructure) : IClass
     }
 
     [Fact]
+    public async Task The_snapshot_the_Edge_composes_from_is_the_document_the_service_serves()
+    {
+        using var client = service.CreateClient();
+        await PublicApiSnapshot.AssertCurrentAsync(client, "audit", TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task A_tenant_admin_never_sees_another_tenants_events()
     {
         var cancellationToken = TestContext.Current.CancellationToken;

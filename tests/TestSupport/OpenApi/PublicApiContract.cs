@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using AgentCore.Gateway.Edge.OpenApi;
 
 namespace AgentCore.Gateway.TestSupport.OpenApi;
 
 /// <summary>
-/// The public API's OpenAPI document (<c>Gateway.Edge/OpenApi/gateway-api.json</c>, embedded in this assembly from
-/// the Edge's own file) as a contract: service tests hold the services' real answers against the documented schemas,
-/// so that the document and the services cannot drift apart unnoticed.
+/// The public API's OpenAPI document as a contract: service tests hold the services' real answers against the
+/// documented schemas, so that the document and the services cannot drift apart unnoticed.
 /// </summary>
 /// <remarks>
 /// The schema check is deliberately strict where drift hides: an object that lists <c>properties</c> and says nothing
@@ -19,13 +19,14 @@ namespace AgentCore.Gateway.TestSupport.OpenApi;
 /// </remarks>
 public sealed class PublicApiContract
 {
-    private const string ResourceName = "AgentCore.Gateway.TestSupport.gateway-api.json";
-
     private readonly JsonObject document;
 
     private PublicApiContract(JsonObject document) => this.document = document;
 
-    /// <summary>The document as the Edge publishes it.</summary>
+    /// <summary>
+    /// The document as the Edge publishes it: composed by the Edge's own composer from the Edge's part and the services'
+    /// snapshots, which <see cref="PublicApiSnapshot"/> holds equal to what each service serves.
+    /// </summary>
     public static PublicApiContract Document { get; } = Load();
 
     /// <summary>The operation, or an exception naming what the document lacks.</summary>
@@ -380,12 +381,8 @@ public sealed class PublicApiContract
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
-    private static PublicApiContract Load()
-    {
-        using var stream = typeof(PublicApiContract).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"The embedded {ResourceName} is missing.");
-        return new PublicApiContract(JsonNode.Parse(stream)!.AsObject());
-    }
+    private static PublicApiContract Load() =>
+        new(PublicApiComposer.Compose(PublicApiSources.EdgeDocument(), PublicApiSources.ServiceSnapshots()));
 }
 
 /// <summary>A response held against the document: its JSON body (when it has one) and every departure found.</summary>
