@@ -243,7 +243,7 @@ internal static class LatencyBench
     {
         // The clients speak plain HTTP to the Edge by its loopback address, not over TLS by the issuer's host name.
         var settings = new Dictionary<string, string> { ["AllowedHosts"] = "127.0.0.1", ["Edge__Tls__PlainHttp"] = "Serve" };
-        foreach (var (cluster, address) in new[] { ("realtime", realtime), ("agentruntime", agentRuntime), ("identity", agentRuntime), ("audit", agentRuntime) })
+        foreach (var (cluster, address) in new[] { ("realtime", realtime), ("agentruntime", agentRuntime), ("identity", agentRuntime), ("audit", agentRuntime), ("agenttools", agentRuntime) })
         {
             settings[$"ReverseProxy__Clusters__{cluster}__Destinations__primary__Address"] = address.ToString();
             settings[$"ReverseProxy__Clusters__{cluster}__Destinations__primary__Health"] = address.ToString();
