@@ -22,6 +22,7 @@ SETTLE_SECONDS="${SETTLE_SECONDS:-45}"
 SUBSCRIBERS="${SUBSCRIBERS:-1000}"
 RATES="${RATES:-100,300,600,1000}"
 SECONDS_PER_RATE="${SECONDS_PER_RATE:-10}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-30}"
 SOURCE="${SOURCE:-outbox}"
 TRANSPORT="${TRANSPORT:-websocket}"
 OUT="${OUT:-$(mktemp -d /tmp/realtime-bench.XXXXXX)}"
@@ -62,7 +63,7 @@ for round in $(seq 1 "$ROUNDS"); do
       latency)
         run "latency-$SOURCE-$TRANSPORT" latency --source "$SOURCE" --transport "$TRANSPORT" --realtime "$REALTIME" --edge "$EDGE" \
           --agentruntime "$AGENTRUNTIME" --subscribers "$SUBSCRIBERS" --rates "$RATES" --seconds "$SECONDS_PER_RATE" \
-          2> >(tee -a "$OUT/latency-$SOURCE-$TRANSPORT.log" >&2)
+          --warmup-seconds "$WARMUP_SECONDS" 2> >(tee -a "$OUT/latency-$SOURCE-$TRANSPORT.log" >&2)
         ;;
     esac
   done
