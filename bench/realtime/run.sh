@@ -12,6 +12,7 @@
 #   BENCHES=idle GCDUMP=1 bench/realtime/run.sh             # also managed heap by type (dotnet-gcdump) and smaps
 #   BENCHES=latency RATES=100,300,600,1000 bench/realtime/run.sh
 #   BENCHES=latency SOURCE=stream RATES=100,250,500,1000 bench/realtime/run.sh
+#   BENCHES=latency EXTRA="--set DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0" bench/realtime/run.sh   # settings for every service
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -63,7 +64,7 @@ for round in $(seq 1 "$ROUNDS"); do
       latency)
         run "latency-$SOURCE-$TRANSPORT" latency --source "$SOURCE" --transport "$TRANSPORT" --realtime "$REALTIME" --edge "$EDGE" \
           --agentruntime "$AGENTRUNTIME" --subscribers "$SUBSCRIBERS" --rates "$RATES" --seconds "$SECONDS_PER_RATE" \
-          --warmup-seconds "$WARMUP_SECONDS" 2> >(tee -a "$OUT/latency-$SOURCE-$TRANSPORT.log" >&2)
+          --warmup-seconds "$WARMUP_SECONDS" ${EXTRA:-} 2> >(tee -a "$OUT/latency-$SOURCE-$TRANSPORT.log" >&2)
         ;;
     esac
   done
