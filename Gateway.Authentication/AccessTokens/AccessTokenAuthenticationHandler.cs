@@ -20,7 +20,8 @@ public sealed class AccessTokenAuthenticationOptions : AuthenticationSchemeOptio
 /// <summary>
 /// Bearer authentication for the services behind the Edge, with the Edge's own validator: the same rules, cache and
 /// revocation check, and the same refusals (401 <c>AUTHENTICATION_FAILED</c> with <c>WWW-Authenticate</c>, 403
-/// <c>AUTHORIZATION_DENIED</c>). The ticket expires with the token, so that SignalR can close connections on time.
+/// <c>AUTHORIZATION_DENIED</c>, 503 <c>SERVICE_UNAVAILABLE</c> when a token cannot be checked for want of Identity's
+/// keys). The ticket expires with the token, so that SignalR can close connections on time.
 /// </summary>
 public sealed class AccessTokenAuthenticationHandler(
     IOptionsMonitor<AccessTokenAuthenticationOptions> options,
@@ -32,6 +33,7 @@ public sealed class AccessTokenAuthenticationHandler(
     public const string SchemeName = "Bearer";
 
     private string? failure;
+    private TimeSpan? unavailableFor;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -49,6 +51,7 @@ public sealed class AccessTokenAuthenticationHandler(
         var validation = await tokens.ValidateAsync(credentials.Token!, Context.RequestAborted).ConfigureAwait(false);
         if (validation.Identity is not { } identity)
         {
+            unavailableFor = validation.RetryAfter;
             return Fail(validation.Error!);
         }
 
@@ -56,8 +59,9 @@ public sealed class AccessTokenAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), properties, SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        AccessTokenResponses.ChallengeAsync(Context, failure, "A valid bearer access token is required.");
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) => unavailableFor is { } retryAfter
+        ? AccessTokenResponses.UnavailableAsync(Context, failure!, retryAfter)
+        : AccessTokenResponses.ChallengeAsync(Context, failure, "A valid bearer access token is required.");
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         AccessTokenResponses.ForbidAsync(Context);

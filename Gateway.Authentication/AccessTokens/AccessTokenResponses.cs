@@ -1,3 +1,4 @@
+using System.Globalization;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Http;
@@ -16,6 +17,16 @@ public static class AccessTokenResponses
         var error = failure is null ? string.Empty : $", error=\"invalid_token\", error_description=\"{failure}\"";
         context.Response.Headers.WWWAuthenticate = $"Bearer realm=\"{GatewayTokens.Audience}\"{error}";
         return ErrorResponses.WriteAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationFailed, failure ?? missingMessage);
+    }
+
+    /// <summary>
+    /// 503 <c>SERVICE_UNAVAILABLE</c> with <c>Retry-After</c>: the credential could not be checked (Identity's keys are
+    /// unavailable), so it is neither accepted nor refused.
+    /// </summary>
+    public static Task UnavailableAsync(HttpContext context, string message, TimeSpan retryAfter)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return ErrorResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, message);
     }
 
     /// <summary>403 <c>AUTHORIZATION_DENIED</c>, naming the scopes the caller lacked when they are known.</summary>

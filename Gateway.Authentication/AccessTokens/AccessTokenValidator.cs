@@ -100,10 +100,12 @@ public sealed class AccessTokenValidator
             return TokenValidation.Fail(headerError);
         }
 
-        var key = await keys.GetKeyAsync(keyId, cancellationToken).ConfigureAwait(false);
-        if (key is null)
+        var lookup = await keys.GetKeyAsync(keyId, cancellationToken).ConfigureAwait(false);
+        if (lookup.Key is not { } key)
         {
-            return TokenValidation.Fail("The token is signed with an unknown key.");
+            return lookup.SourceUnavailable
+                ? TokenValidation.Unavailable(KeysUnavailableError, options.Value.KeyRetryInterval)
+                : TokenValidation.Fail("The token is signed with an unknown key.");
         }
 
         if (!VerifySignature(key, token, lastDot))
@@ -140,6 +142,9 @@ public sealed class AccessTokenValidator
 
     private TokenValidation Checked(GatewayIdentity identity) =>
         revocations.IsRevoked(identity) ? TokenValidation.Fail(RevokedError) : TokenValidation.Success(identity);
+
+    /// <summary>Why a token could not be checked: its signing key is not known yet and Identity could not be asked.</summary>
+    public const string KeysUnavailableError = "The token cannot be checked now: the signing keys are unavailable. Retry later.";
 
     /// <summary>The refusal of a token meant for another audience (another resource, RFC 8707).</summary>
     public const string WrongAudienceError = "The token is meant for another audience.";
@@ -452,10 +457,16 @@ public sealed class AccessTokenValidator
     }
 }
 
-/// <summary>The outcome of validating one token: an identity, or the reason it was refused (safe to show the caller).</summary>
-public readonly record struct TokenValidation(GatewayIdentity? Identity, string? Error)
+/// <summary>
+/// The outcome of validating one token: an identity, or the reason it was refused (safe to show the caller); or, with
+/// <see cref="RetryAfter"/>, the reason it could not be checked at all, which is the gateway's failure (503), not the token's.
+/// </summary>
+public readonly record struct TokenValidation(GatewayIdentity? Identity, string? Error, TimeSpan? RetryAfter = null)
 {
     public static TokenValidation Success(GatewayIdentity identity) => new(identity, null);
 
     public static TokenValidation Fail(string error) => new(null, error);
+
+    /// <summary>The token could not be checked now (what it needs is unavailable); ask again after <paramref name="retryAfter"/>.</summary>
+    public static TokenValidation Unavailable(string error, TimeSpan retryAfter) => new(null, error, retryAfter);
 }

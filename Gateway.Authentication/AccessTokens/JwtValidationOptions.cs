@@ -34,6 +34,13 @@ public sealed class JwtValidationOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan UnknownKeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// After a failed key download (Identity down or unreachable), how long tokens signed with keys not yet known are
+    /// answered 503 with this <c>Retry-After</c> before Identity is asked again. Default: 5 seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan KeyRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long downloaded keys are used before they are downloaded again, so removed keys stop being trusted. Default: 1 hour.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan KeyLifetime { get; set; } = TimeSpan.FromHours(1);

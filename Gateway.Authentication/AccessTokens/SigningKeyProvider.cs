@@ -23,20 +23,24 @@ internal sealed partial class SigningKeyProvider(
     private readonly SemaphoreSlim refreshLock = new(1, 1);
     private volatile KeySet current = KeySet.Empty;
 
-    /// <summary>The key for <paramref name="keyId"/>, downloading the keys when they are stale or the id is new (rate-limited).</summary>
-    public ValueTask<RSA?> GetKeyAsync(string keyId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The key for <paramref name="keyId"/>, downloading the keys when they are stale or the id is new (rate-limited).
+    /// <see cref="SigningKeyLookup.SourceUnavailable"/> when the key is not known and Identity could not be asked: the
+    /// token may well be good, so its refusal would be a lie.
+    /// </summary>
+    public ValueTask<SigningKeyLookup> GetKeyAsync(string keyId, CancellationToken cancellationToken)
     {
         var keys = current;
         var now = time.GetUtcNow();
         if (keys.Keys.TryGetValue(keyId, out var key) && now - keys.LoadedAt < options.Value.KeyLifetime)
         {
-            return ValueTask.FromResult<RSA?>(key);
+            return ValueTask.FromResult(new SigningKeyLookup(key, SourceUnavailable: false));
         }
 
         return RefreshAndGetAsync(keyId, cancellationToken);
     }
 
-    private async ValueTask<RSA?> RefreshAndGetAsync(string keyId, CancellationToken cancellationToken)
+    private async ValueTask<SigningKeyLookup> RefreshAndGetAsync(string keyId, CancellationToken cancellationToken)
     {
         await refreshLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -45,14 +49,21 @@ internal sealed partial class SigningKeyProvider(
             var now = time.GetUtcNow();
             var keys = current;
             var stale = now - keys.LoadedAt >= settings.KeyLifetime;
-            var mayRefresh = stale || now - keys.AttemptedAt >= settings.UnknownKeyRefreshInterval;
+            var sinceAttempt = now - keys.AttemptedAt;
+
+            // After a failed download Identity is asked again only after KeyRetryInterval, so that requests do not queue
+            // one behind the other on a down Identity.
+            var mayRefresh = keys.DownloadFailed
+                ? sinceAttempt >= settings.KeyRetryInterval
+                : stale || sinceAttempt >= settings.UnknownKeyRefreshInterval;
             if (mayRefresh && (stale || !keys.Keys.ContainsKey(keyId)))
             {
                 keys = await DownloadAsync(keys, now, cancellationToken).ConfigureAwait(false);
                 current = keys;
             }
 
-            return keys.Keys.GetValueOrDefault(keyId);
+            var key = keys.Keys.GetValueOrDefault(keyId);
+            return new SigningKeyLookup(key, SourceUnavailable: key is null && keys.DownloadFailed);
         }
         finally
         {
@@ -70,7 +81,7 @@ internal sealed partial class SigningKeyProvider(
             if (discovery?.JwksUri is not { } jwksUri)
             {
                 LogDownloadFailed(logger, metadataAddress, null);
-                return previous with { AttemptedAt = now };
+                return previous with { AttemptedAt = now, DownloadFailed = true };
             }
 
             // The issuer publishes its public (Edge) address; the same path is read from Identity directly.
@@ -80,12 +91,12 @@ internal sealed partial class SigningKeyProvider(
             LogKeysLoaded(logger, keys.Count, jwksAddress);
 
             // Replaced keys are left to the garbage collector: requests in flight may still be verifying with them.
-            return new KeySet(keys, now, now);
+            return new KeySet(keys, now, now, DownloadFailed: false);
         }
         catch (Exception exception) when (exception is HttpRequestException or JsonException or TaskCanceledException or NotSupportedException)
         {
             LogDownloadFailed(logger, metadataAddress, exception);
-            return previous with { AttemptedAt = now };
+            return previous with { AttemptedAt = now, DownloadFailed = true };
         }
     }
 
@@ -146,8 +157,12 @@ internal sealed partial class SigningKeyProvider(
 
     private sealed record DiscoveryDocument([property: JsonPropertyName("jwks_uri")] Uri? JwksUri);
 
-    private sealed record KeySet(FrozenDictionary<string, RSA> Keys, DateTimeOffset LoadedAt, DateTimeOffset AttemptedAt)
+    /// <summary>The keys last downloaded, and whether the last attempt to download them failed.</summary>
+    private sealed record KeySet(FrozenDictionary<string, RSA> Keys, DateTimeOffset LoadedAt, DateTimeOffset AttemptedAt, bool DownloadFailed)
     {
-        public static readonly KeySet Empty = new(FrozenDictionary<string, RSA>.Empty, DateTimeOffset.MinValue, DateTimeOffset.MinValue);
+        public static readonly KeySet Empty = new(FrozenDictionary<string, RSA>.Empty, DateTimeOffset.MinValue, DateTimeOffset.MinValue, DownloadFailed: false);
     }
 }
+
+/// <summary>A signing key by its id, or none: unknown to Identity, or (<paramref name="SourceUnavailable"/>) Identity could not be asked.</summary>
+internal readonly record struct SigningKeyLookup(RSA? Key, bool SourceUnavailable);

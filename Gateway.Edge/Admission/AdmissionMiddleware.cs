@@ -13,7 +13,8 @@ namespace AgentCore.Gateway.Edge.Admission;
 /// route's scopes, then the route's rate limit, so that requests refused with 401 or 403 use up no caller's quota.
 /// Refusals: 401 <c>AUTHENTICATION_FAILED</c> with <c>WWW-Authenticate</c>, 403 <c>AUTHORIZATION_DENIED</c> naming the
 /// required scopes, 429 <c>RATE_LIMIT_EXCEEDED</c> (or 503 when Redis cannot be asked and the policy fails closed),
-/// and 429 for an address that has used up its authentication failures. Everything a route asks is worked out once
+/// 429 for an address that has used up its authentication failures, and 503 with <c>Retry-After</c> for a token that
+/// cannot be checked because Identity's signing keys are unavailable. Everything a route asks is worked out once
 /// (<see cref="RouteAdmission"/>); a request of a caller already seen on its connection, within its leased permits,
 /// is admitted without allocating, hashing or waiting.
 /// </summary>
@@ -69,10 +70,16 @@ internal sealed class AdmissionMiddleware(
             case EdgeAuthenticationOutcome.Throttled:
                 await RefuseThrottledAsync(context, authentication.RetryAfter);
                 return;
+            case EdgeAuthenticationOutcome.Unavailable when route.RequiresAuthentication:
+                await AccessTokenResponses.UnavailableAsync(context, authentication.Failure!, authentication.RetryAfter);
+                return;
             case EdgeAuthenticationOutcome.Refused when route.RequiresAuthentication:
                 RecordExhausted(context, authentication.FailuresExhausted);
                 await AccessTokenResponses.ChallengeAsync(context, authentication.Failure, MissingCredentials);
                 return;
+            case EdgeAuthenticationOutcome.Unavailable:
+                // An anonymous route serves a caller whose token cannot be checked now as anonymous, counting nothing.
+                break;
             case EdgeAuthenticationOutcome.Refused:
                 // An anonymous route serves a caller whose credentials failed as anonymous; the failure still counts.
                 RecordExhausted(context, authentication.FailuresExhausted);

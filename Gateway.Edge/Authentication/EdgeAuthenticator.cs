@@ -84,6 +84,12 @@ internal sealed class EdgeAuthenticator(AccessTokenValidator tokens, ApiKeyStore
             ?? (bearer.Count == 1
                 ? await tokens.ValidateAsync(bearer.Token!, context.RequestAborted)
                 : await apiKeys.AuthenticateAsync(apiKey[0] ?? string.Empty));
+        if (validation.RetryAfter is { } unavailableFor)
+        {
+            // Not the caller's failure: nothing is counted against the address.
+            return EdgeAuthentication.Unavailable(validation.Error!, unavailableFor);
+        }
+
         if (validation.Identity is not { } identity)
         {
             return Refuse(address, validation.Error!);
@@ -177,6 +183,9 @@ internal readonly record struct EdgeAuthentication(
 
     public static EdgeAuthentication Throttled(TimeSpan retryAfter) =>
         new(EdgeAuthenticationOutcome.Throttled, null, null, null, retryAfter, false);
+
+    public static EdgeAuthentication Unavailable(string failure, TimeSpan retryAfter) =>
+        new(EdgeAuthenticationOutcome.Unavailable, null, null, failure, retryAfter, false);
 }
 
 internal enum EdgeAuthenticationOutcome
@@ -190,6 +199,9 @@ internal enum EdgeAuthenticationOutcome
 
     /// <summary>Not read: the source address has used up its failures.</summary>
     Throttled,
+
+    /// <summary>Not checkable now: the token's signing key is not known and Identity cannot be asked.</summary>
+    Unavailable,
 }
 
 /// <summary>The access token a request carried in its query, which the Edge forwards as a header instead.</summary>

@@ -37,6 +37,15 @@ internal sealed class McpAnswer
         }
 
         var bytes = content.ToArray();
+        if (response.StatusCode is >= 500 and not (StatusCodes.Status502BadGateway or StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout))
+        {
+            // The gateway never answers 500 itself, so this is the MCP server's own failure, whatever its body says:
+            // the caller learns that the server behind the gateway failed, not that the gateway did.
+            var upstreamStatus = response.StatusCode;
+            response.StatusCode = StatusCodes.Status502BadGateway;
+            return new(bytes, null, null, (ErrorCodes.BadGateway, $"The MCP server failed (HTTP {upstreamStatus})."));
+        }
+
         var mediaType = response.ContentType?.Split(';')[0].Trim();
         if (string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
         {

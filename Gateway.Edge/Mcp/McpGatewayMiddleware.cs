@@ -79,6 +79,12 @@ internal sealed partial class McpGatewayMiddleware(
                 return identity;
             }
 
+            if (validation.RetryAfter is { } unavailableFor)
+            {
+                await AccessTokenResponses.UnavailableAsync(context, validation.Error!, unavailableFor);
+                return null;
+            }
+
             failure = validation.Error;
         }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Database;
 using AgentCore.Gateway.Identity.Authorization;
+using AgentCore.Gateway.Identity.ClientRegistration;
 using AgentCore.Gateway.Identity.Storage;
 using AgentCore.Gateway.Identity.Users;
 using Microsoft.AspNetCore.Identity;
@@ -61,29 +62,11 @@ internal sealed class DevelopmentSeeder(
 
     /// <summary>
     /// A pre-registered MCP client (a desktop assistant, an IDE): public, PKCE, loopback redirects on any port per the MCP
-    /// authorization spec, and explicit consent, so the user sees what it asks for the first time.
+    /// authorization spec, and explicit consent, so the user sees what it asks for the first time: the same client a
+    /// registration from outside makes (<see cref="PublicClients"/>).
     /// </summary>
-    private static OpenIddictApplicationDescriptor McpClient() => new()
-    {
-        ClientId = McpClientId,
-        ClientType = ClientTypes.Public,
-        ConsentType = ConsentTypes.Explicit,
-        DisplayName = "MCP client",
-        RedirectUris = { new Uri("http://localhost/callback"), new Uri("http://127.0.0.1/callback") },
-        Permissions =
-        {
-            Permissions.Endpoints.Authorization,
-            Permissions.Endpoints.Token,
-            Permissions.Endpoints.Revocation,
-            Permissions.GrantTypes.AuthorizationCode,
-            Permissions.GrantTypes.RefreshToken,
-            Permissions.ResponseTypes.Code,
-            Permissions.Prefixes.Scope + GatewayScopes.AgentsRead,
-            Permissions.Prefixes.Scope + GatewayScopes.AgentsWrite,
-            Permissions.Prefixes.Scope + Scopes.OfflineAccess,
-        },
-        Requirements = { Requirements.Features.ProofKeyForCodeExchange },
-    };
+    private static OpenIddictApplicationDescriptor McpClient() => PublicClients.Describe(
+        McpClientId, "MCP client", [new Uri("http://localhost/callback"), new Uri("http://127.0.0.1/callback")], PublicClients.DefaultScopes);
 
     private static OpenIddictApplicationDescriptor Confidential(string clientId, string name, string secret, params string[] scopes)
     {

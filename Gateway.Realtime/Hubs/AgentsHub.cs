@@ -8,6 +8,7 @@ using AgentCore.Gateway.Realtime.Telemetry;
 using AgentCore.Gateway.Realtime.WebSockets;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace AgentCore.Gateway.Realtime.Hubs;
@@ -15,8 +16,9 @@ namespace AgentCore.Gateway.Realtime.Hubs;
 /// <summary>
 /// <c>/hubs/agents</c>: the same events as the WebSocket endpoint for SignalR clients. Clients call
 /// <c>Subscribe(agentId, eventTypes)</c> and <c>Unsubscribe(agentId, eventTypes)</c>, and receive
-/// <c>event(id, agentEvent)</c>. When the token expires or is revoked the client receives <c>error({code, message})</c>
-/// and the connection is aborted. A connection counts against the same limits as WebSockets and event streams: the
+/// <c>event(id, agentEvent)</c>. When the token expires or is revoked the client receives <c>error({code, message})</c>,
+/// then SignalR's close message with the same reason (<c>token revoked</c>, <c>token expired</c>), and the connection is
+/// aborted. A connection counts against the same limits as WebSockets and event streams: the
 /// caller's and the tenant's connection quota and this instance's connection limit.
 /// </summary>
 [Authorize(Policy = RealtimeAuthenticationExtensions.EventsReadPolicy)]
@@ -24,7 +26,7 @@ internal sealed class AgentsHub(
     HubSubscriptions subscriptions,
     AgentTenants agents,
     ConnectionLifetimes lifetimes,
-    IHubContext<AgentsHub> hub,
+    AgentsHubLifetimeManager connections,
     ConnectionQuota quota,
     WebSocketConnectionLimit limit,
     ConnectionAudit audit,
@@ -35,6 +37,9 @@ internal sealed class AgentsHub(
     private const string StartedKey = "started";
     private const string TokenKey = "token";
     private const string LeaseKey = "lease";
+
+    /// <summary>How long the reason of a token's end may take to reach the transport before the connection is aborted anyway.</summary>
+    private static readonly TimeSpan EndSendTimeout = TimeSpan.FromSeconds(2);
 
     public override async Task OnConnectedAsync()
     {
@@ -59,9 +64,8 @@ internal sealed class AgentsHub(
             audit.Connected(http, RealtimeTransports.SignalR, agentId: null);
         }
 
-        var connection = Context;
-        var client = hub.Clients.Client(connection.ConnectionId);
-        Context.Items[TokenKey] = lifetimes.Watch(Context.User!.AccessToken(), ended => _ = EndAsync(client, connection, ended));
+        var connectionId = Context.ConnectionId;
+        Context.Items[TokenKey] = lifetimes.Watch(Context.User!.AccessToken(), ended => _ = EndAsync(connectionId, ended));
         metrics.Connected(RealtimeTransports.SignalR);
         await base.OnConnectedAsync();
     }
@@ -104,25 +108,19 @@ internal sealed class AgentsHub(
         return [.. subscriptions.Subscribe(Context, tenantId, agentId, eventTypes, options.Value.SendQueueCapacity).Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>Tells the client why (briefly: it may already be gone), then aborts the connection.</summary>
-    private static async Task EndAsync(ISingleClientProxy client, HubCallerContext connection, TokenEnd ended)
+    /// <summary>
+    /// Tells the client why, as an <c>error</c> message and as the reason of SignalR's close message, then aborts the
+    /// connection; a client that reads nothing delays the abort by <see cref="EndSendTimeout"/> at most.
+    /// </summary>
+    private async Task EndAsync(string connectionId, TokenEnd ended)
     {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await client.SendAsync(
-                "error",
-                new { code = ErrorCodes.AuthenticationFailed, message = ended == TokenEnd.Revoked ? "token revoked" : "token expired" },
-                timeout.Token);
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or IOException)
-        {
-            // Aborting is what matters.
-        }
-        finally
-        {
-            connection.Abort();
-        }
+        var reason = ended == TokenEnd.Revoked ? "token revoked" : "token expired";
+        using var timeout = new CancellationTokenSource(EndSendTimeout, time);
+        await connections.CloseAsync(
+            connectionId,
+            new InvocationMessage("error", [new { code = ErrorCodes.AuthenticationFailed, message = reason }]),
+            reason,
+            timeout.Token);
     }
 
     /// <summary>Unsubscribes event types of one agent; returns the types still subscribed for it.</summary>

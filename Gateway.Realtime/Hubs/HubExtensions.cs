@@ -2,6 +2,7 @@ using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Realtime.Authentication;
 using AgentCore.Gateway.Realtime.WebSockets;
 using AgentCore.Gateway.ServiceDefaults.Errors;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -14,7 +15,8 @@ internal static class HubExtensions
 
     /// <summary>
     /// SignalR with the Redis backplane (channel prefix <c>agentcore:signalr</c>), so that hub messages addressed to a
-    /// user, group or connection reach it on whichever instance it is connected to.
+    /// user, group or connection reach it on whichever instance it is connected to; for <see cref="AgentsHub"/> through
+    /// <see cref="AgentsHubLifetimeManager"/>, which can close a connection with a reason.
     /// </summary>
     public static TBuilder AddAgentHub<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -27,6 +29,8 @@ internal static class HubExtensions
             backplane.Configuration.AbortOnConnectFail = false;
             backplane.Configuration.ChannelPrefix = RedisChannel.Literal("agentcore:signalr");
         });
+        builder.Services.AddSingleton<AgentsHubLifetimeManager>();
+        builder.Services.AddSingleton<HubLifetimeManager<AgentsHub>>(services => services.GetRequiredService<AgentsHubLifetimeManager>());
         builder.Services.AddSingleton<HubSubscriptions>();
         return builder;
     }

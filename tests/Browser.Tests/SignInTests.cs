@@ -17,13 +17,10 @@ public sealed partial class SignInTests(BrowserStackFixture stack)
     [Fact]
     public async Task Alice_signs_in_on_the_login_page_and_the_code_redeems_for_an_acme_token()
     {
-        using var callback = new LoopbackCallback();
-        var flow = new CodeFlow(stack.PublicAddress, callback.RedirectUri);
-        await using var context = await stack.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        var log = new PageLog(page);
+        await using var attempt = await SignInAttempt.StartAsync(stack);
+        var page = attempt.Page;
 
-        var login = await page.GotoAsync(flow.AuthorizationUrl.ToString());
+        var login = await attempt.OpenAsync();
         Assert.Equal("/connect/login", new Uri(page.Url).AbsolutePath);
         Assert.Contains("default-src 'none'", (await login!.AllHeadersAsync())["content-security-policy"], StringComparison.Ordinal);
         await Assertions.Expect(page).ToHaveTitleAsync(new Regex("AgentCore Gateway"));
@@ -33,24 +30,21 @@ public sealed partial class SignInTests(BrowserStackFixture stack)
         await page.GetByLabel("Password").FillAsync(AlicePassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        var response = await callback.Received.WaitAsync(Wait, TestContext.Current.CancellationToken);
-        Assert.Equal(flow.State, response["state"]);
-        var token = await flow.RedeemAsync(response["code"]!);
+        var response = await attempt.Callback.Received.WaitAsync(Wait, TestContext.Current.CancellationToken);
+        Assert.Equal(attempt.Flow.State, response["state"]);
+        var token = await attempt.Flow.RedeemAsync(response["code"]!);
         Assert.Equal("acme", token.GetClaim("tenant_id").Value);
         Assert.Equal(stack.PublicAddress.ToString(), token.Issuer);
         await Assertions.Expect(page.GetByText("You are signed in")).ToBeVisibleAsync();
-        log.AssertClean();
+        attempt.Log.AssertClean();
     }
 
     [Fact]
     public async Task A_wrong_password_shows_the_error_on_the_page_the_same_as_an_unknown_user()
     {
-        using var callback = new LoopbackCallback();
-        var flow = new CodeFlow(stack.PublicAddress, callback.RedirectUri);
-        await using var context = await stack.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        var log = new PageLog(page);
-        await page.GotoAsync(flow.AuthorizationUrl.ToString());
+        await using var attempt = await SignInAttempt.StartAsync(stack);
+        var page = attempt.Page;
+        await attempt.OpenAsync();
 
         var wrongPassword = await SubmitAsync(page, "alice", "not-alices-password");
         var unknownUser = await SubmitAsync(page, "nobody-" + Guid.NewGuid().ToString("N")[..8], "not-a-password");
@@ -59,19 +53,16 @@ public sealed partial class SignInTests(BrowserStackFixture stack)
         Assert.Equal(wrongPassword, unknownUser);
         Assert.Equal("/connect/login", new Uri(page.Url).AbsolutePath);
         await Assertions.Expect(page.GetByLabel("Password")).ToHaveAttributeAsync("aria-invalid", "true");
-        Assert.False(callback.Received.IsCompleted, "A failed sign-in must not reach the client.");
-        log.AssertNoForbidden();
+        Assert.False(attempt.Callback.Received.IsCompleted, "A failed sign-in must not reach the client.");
+        attempt.Log.AssertNoForbidden();
     }
 
     [Fact]
     public async Task Sign_in_with_the_outside_provider_round_trips_through_a_second_identity_instance()
     {
-        using var callback = new LoopbackCallback();
-        var flow = new CodeFlow(stack.PublicAddress, callback.RedirectUri);
-        await using var context = await stack.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        var log = new PageLog(page);
-        await page.GotoAsync(flow.AuthorizationUrl.ToString());
+        await using var attempt = await SignInAttempt.StartAsync(stack);
+        var page = attempt.Page;
+        await attempt.OpenAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = $"Sign in with {BrowserStackFixture.ProviderDisplayName}" }).ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).Authority == stack.ProviderAddress.Authority && new Uri(url).AbsolutePath == "/connect/login");
@@ -79,12 +70,12 @@ public sealed partial class SignInTests(BrowserStackFixture stack)
         await page.GetByLabel("Password").FillAsync(AlicePassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        var response = await callback.Received.WaitAsync(Wait, TestContext.Current.CancellationToken);
-        var token = await flow.RedeemAsync(response["code"]!);
+        var response = await attempt.Callback.Received.WaitAsync(Wait, TestContext.Current.CancellationToken);
+        var token = await attempt.Flow.RedeemAsync(response["code"]!);
         Assert.Equal("acme", token.GetClaim("tenant_id").Value);
         Assert.Equal($"oidc:{BrowserStackFixture.ProviderName}/alice", token.GetClaim("preferred_username").Value);
-        Assert.Contains(log.Responses, r => r.Url.StartsWith(new Uri(stack.PublicAddress, $"/connect/federation/{BrowserStackFixture.ProviderName}/callback").ToString(), StringComparison.Ordinal));
-        log.AssertClean();
+        Assert.Contains(attempt.Log.Responses, r => r.Url.StartsWith(new Uri(stack.PublicAddress, $"/connect/federation/{BrowserStackFixture.ProviderName}/callback").ToString(), StringComparison.Ordinal));
+        attempt.Log.AssertClean();
     }
 
     /// <summary>Submits the login form and returns the alert the page then shows.</summary>

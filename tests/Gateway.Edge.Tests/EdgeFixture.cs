@@ -42,6 +42,9 @@ public class EdgeFixture : IAsyncLifetime
     /// <summary>Settings a fixture of its own adds to or changes in the Edge's configuration.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
+    /// <summary>Identity's stand-in, running unless a derived fixture wants it down at the start.</summary>
+    protected virtual Task<GatewayTokenServer> StartTokenServerAsync(Uri publicAddress) => GatewayTokenServer.StartAsync(publicAddress);
+
     /// <summary>What a derived fixture changes in the Edge's host beyond settings.</summary>
     protected virtual void Configure(IWebHostBuilder web)
     {
@@ -51,7 +54,7 @@ public class EdgeFixture : IAsyncLifetime
     {
         redis = await RedisServer.StartAsync();
         Redis = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-        Tokens = await GatewayTokenServer.StartAsync(publicAddress: new Uri("http://edge.invalid/"));
+        Tokens = await StartTokenServerAsync(publicAddress: new Uri("http://edge.invalid/"));
         await backend.StartAsync();
 
         edge = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>

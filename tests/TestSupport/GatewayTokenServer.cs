@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -59,11 +60,28 @@ public sealed class GatewayTokenServer : IAsyncDisposable
     /// </summary>
     public static async Task<GatewayTokenServer> StartAsync(Uri? publicAddress = null)
     {
+        var server = Create(publicAddress, port: 0);
+        await server.ListenAsync();
+        return server;
+    }
+
+    /// <summary>
+    /// A server that is down until <see cref="ListenAsync"/>: <see cref="MetadataAddress"/> (on the free loopback port
+    /// <paramref name="port"/>) refuses connections, as an Identity that has not started yet does, while its tokens can
+    /// already be minted.
+    /// </summary>
+    public static GatewayTokenServer CreateDown(int port, Uri? publicAddress = null) => Create(publicAddress, port);
+
+    private static GatewayTokenServer Create(Uri? publicAddress, int port)
+    {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseKestrel().UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var server = new GatewayTokenServer(app);
+        var server = new GatewayTokenServer(app)
+        {
+            MetadataAddress = port == 0 ? string.Empty : $"http://127.0.0.1:{port}/.well-known/openid-configuration",
+        };
         app.MapGet("/.well-known/openid-configuration", (HttpContext context) => Results.Json(new Dictionary<string, object>
         {
             ["issuer"] = Issuer,
@@ -74,10 +92,33 @@ public sealed class GatewayTokenServer : IAsyncDisposable
             Interlocked.Increment(ref server.jwksDownloads);
             return Results.Text(Jwks((KeyId, server.signingKey)).ToJsonString(), "application/json");
         });
+        return server;
+    }
+
+    /// <summary>Starts listening (once): the server comes up.</summary>
+    public async Task ListenAsync()
+    {
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.MetadataAddress = $"{address}/.well-known/openid-configuration";
-        return server;
+        MetadataAddress = $"{address}/.well-known/openid-configuration";
+    }
+
+    /// <summary>
+    /// The status <paramref name="send"/> gets once it is no longer 503, asked every 200 ms for 30 s at most: how a service
+    /// that could not fetch the keys while this server was down is seen to fetch them after <see cref="ListenAsync"/>.
+    /// </summary>
+    public static async Task<HttpStatusCode> StatusOnceKeysAreFetchedAsync(Func<Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+            using var response = await send();
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow >= deadline)
+            {
+                return response.StatusCode;
+            }
+        }
     }
 
     /// <summary>

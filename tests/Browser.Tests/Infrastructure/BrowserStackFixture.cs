@@ -1,14 +1,12 @@
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.EndToEnd.Tests;
 using AgentCore.Gateway.Identity.Tests;
+using AgentCore.Gateway.Identity.Tests.Federation;
 using AgentCore.Gateway.TestSupport;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using OpenIddict.Abstractions;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AgentCore.Gateway.Browser.Tests.Infrastructure;
 
@@ -54,47 +52,20 @@ public sealed class BrowserStackFixture : GatewayStackFixture
         provider = await providerServers.StartListeningServiceAsync(providerPort, new Dictionary<string, string?>());
     }
 
-    /// <summary>What the provider's administrator does: register the gateway, with its callback on the Edge.</summary>
-    private async Task RegisterGatewayAtProviderAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = provider!.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(new OpenIddictApplicationDescriptor
-        {
-            ClientId = ProviderClientId,
-            ClientSecret = ProviderClientSecret,
-            ClientType = ClientTypes.Confidential,
-
-            // The provider trusts the gateway as its own first-party client; OpenIddict's default (explicit) would ask
-            // the user's consent at the provider, which this test does not play.
-            ConsentType = ConsentTypes.Implicit,
-            RedirectUris = { new Uri(PublicAddress, $"connect/federation/{ProviderName}/callback") },
-            Permissions =
-            {
-                Permissions.Endpoints.Authorization,
-                Permissions.Endpoints.Token,
-                Permissions.GrantTypes.AuthorizationCode,
-                Permissions.ResponseTypes.Code,
-                Permissions.Scopes.Profile,
-            },
-            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
-        }, cancellationToken);
-    }
-
     protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
-        var prefix = $"Identity__Federation__OidcProviders__{ProviderName}__";
-        builder.CreateResourceBuilder<ProjectResource>(ServiceNames.Identity)
-            .WithEnvironment(prefix + "DisplayName", ProviderDisplayName)
-            .WithEnvironment(prefix + "Authority", ProviderAddress.ToString())
-            .WithEnvironment(prefix + "ClientId", ProviderClientId)
-            .WithEnvironment(prefix + "ClientSecret", ProviderClientSecret)
-            .WithEnvironment(prefix + "TenantId", "acme");
+        var identity = builder.CreateResourceBuilder<ProjectResource>(ServiceNames.Identity);
+        foreach (var (key, value) in OutsideProvider.GatewaySettings(
+            ProviderName, ProviderAddress, ProviderClientId, ProviderClientSecret, "acme", displayName: ProviderDisplayName))
+        {
+            identity.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
+        }
     }
 
     protected override async Task WaitUntilStartedAsync(DistributedApplication started, CancellationToken cancellationToken)
     {
         await base.WaitUntilStartedAsync(started, cancellationToken);
-        await RegisterGatewayAtProviderAsync(cancellationToken);
+        await OutsideProvider.RegisterGatewayAsync(provider!, ProviderName, ProviderClientId, ProviderClientSecret, PublicAddress, cancellationToken);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -38,7 +38,7 @@ public sealed class McpEdgeFixture : EdgeFixture
         web.UseSetting("Mcp:Servers:slow-tools:Timeout", "00:00:01");
         web.UseSetting("Mcp:Servers:slow-tools:Tools:list_agents:Scopes:0", GatewayScopes.AgentsRead);
 
-        foreach (var server in new[] { McpToolServer.StreamingServer, McpToolServer.RefusingServer, McpToolServer.BrokenServer, McpToolServer.OversizedServer })
+        foreach (var server in new[] { McpToolServer.StreamingServer, McpToolServer.RefusingServer, McpToolServer.BrokenServer, McpToolServer.FailingServer, McpToolServer.CrashingServer, McpToolServer.OversizedServer })
         {
             web.UseSetting($"Mcp:Servers:{server}:Cluster", "agenttools");
             web.UseSetting($"Mcp:Servers:{server}:Tools:list_agents:Scopes:0", GatewayScopes.AgentsRead);
@@ -231,6 +231,21 @@ public sealed class McpGatewayTests(McpEdgeFixture edge) : IClassFixture<McpEdge
         var error = await ErrorAsync(answer, status, -32003);
         Assert.Equal(7, JsonNode.Parse(await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["id"]!.GetValue<int>());
         Assert.Equal(ErrorCodes.BadGateway, error["data"]!["code"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(McpToolServer.FailingServer)]
+    [InlineData(McpToolServer.CrashingServer)]
+    public async Task An_upstream_that_fails_with_a_500_is_a_bad_gateway_json_rpc_error_never_a_500(string server)
+    {
+        using var client = edge.CreateClient();
+
+        using var answer = await PostAsync(client, Token(Unique("user"), Unique("agent"), server), "/mcp/" + server, ToolCall("list_agents"));
+
+        var error = await ErrorAsync(answer, HttpStatusCode.BadGateway, -32003);
+        Assert.Equal(7, JsonNode.Parse(await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["id"]!.GetValue<int>());
+        Assert.Equal(ErrorCodes.BadGateway, error["data"]!["code"]!.GetValue<string>());
+        Assert.Equal(502, error["data"]!["status"]!.GetValue<int>());
     }
 
     [Fact]

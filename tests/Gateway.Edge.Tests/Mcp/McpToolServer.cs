@@ -10,7 +10,7 @@ namespace AgentCore.Gateway.Edge.Tests.Mcp;
 /// middleware): it knows the agent-tools tools and answers each call with the caller the Edge vouched for. Under other
 /// names it answers as the Streamable HTTP transport may (<see cref="StreamingServer"/>: one event of a
 /// <c>text/event-stream</c>) or fails as an upstream may (<see cref="RefusingServer"/>, <see cref="BrokenServer"/>,
-/// <see cref="OversizedServer"/>).
+/// <see cref="FailingServer"/>, <see cref="CrashingServer"/>, <see cref="OversizedServer"/>).
 /// </summary>
 internal sealed class McpToolServer
 {
@@ -23,6 +23,12 @@ internal sealed class McpToolServer
 
     /// <summary>Answers 503 with a body that is not JSON, as a restarting upstream or a proxy in front of it does.</summary>
     public const string BrokenServer = "broken-tools";
+
+    /// <summary>Answers 500 with a JSON-RPC error, as an MCP server whose tool threw does.</summary>
+    public const string FailingServer = "failing-tools";
+
+    /// <summary>Answers 500 with no body, as a crashing upstream or a proxy in front of it does.</summary>
+    public const string CrashingServer = "crashing-tools";
 
     /// <summary>Answers more than the Edge accepts (its 4 MiB default).</summary>
     public const string OversizedServer = "oversized-tools";
@@ -64,6 +70,16 @@ internal sealed class McpToolServer
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 context.Response.ContentType = "text/html";
                 await context.Response.WriteAsync("<html>restarting</html>", context.RequestAborted);
+                break;
+            case FailingServer:
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(
+                    new JsonObject { ["jsonrpc"] = "2.0", ["id"] = answer is JsonObject one ? one["id"]?.DeepClone() : null, ["error"] = new JsonObject { ["code"] = -32603, ["message"] = "Internal error" } }.ToJsonString(),
+                    context.RequestAborted);
+                break;
+            case CrashingServer:
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
                 break;
             case OversizedServer:
                 context.Response.ContentType = "application/json";

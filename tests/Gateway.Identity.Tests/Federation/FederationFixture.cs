@@ -2,7 +2,6 @@ using AgentCore.Gateway.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AgentCore.Gateway.Identity.Tests.Federation;
 
@@ -44,56 +43,22 @@ public sealed class FederationFixture(IdentityServerFixture servers) : IAsyncLif
                 })
                 .SetOrder(OpenIddictServerHandlers.PrepareIdentityTokenPrincipal.Descriptor.Order + 1))));
 
-        await RegisterGatewayAsync(Provider, "corp");
-        await RegisterGatewayAsync(hostile, "hostile");
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await OutsideProvider.RegisterGatewayAsync(Provider, "corp", ClientId, ClientSecret, GatewayAddress, cancellationToken);
+        await OutsideProvider.RegisterGatewayAsync(hostile, "hostile", ClientId, ClientSecret, GatewayAddress, cancellationToken);
 
-        Gateway = await servers.StartListeningServiceAsync(gatewayPort, new Dictionary<string, string?>
+        var settings = OutsideProvider.GatewaySettings("corp", ProviderAddress, ClientId, ClientSecret, "globex", displayName: "Corp SSO");
+        settings["Identity:Federation:OidcProviders:corp:RoleMap:agent-operator:0"] = "agent-admin";
+        settings["Identity:Federation:OidcProviders:corp:RoleMap:agent-operator:1"] = "auditor";
+        settings["Identity:Federation:OidcProviders:corp:DefaultRoles:0"] = "federated";
+        foreach (var (key, value) in OutsideProvider.GatewaySettings("wrong-issuer", new Uri($"http://127.0.0.1:{providerPort}/"), ClientId, ClientSecret, "globex")
+            .Concat(OutsideProvider.GatewaySettings("hostile", new Uri($"http://localhost:{hostilePort}/"), ClientId, ClientSecret, "globex")))
         {
-            ["Identity:Federation:OidcProviders:corp:DisplayName"] = "Corp SSO",
-            ["Identity:Federation:OidcProviders:corp:Authority"] = ProviderAddress.ToString(),
-            ["Identity:Federation:OidcProviders:corp:ClientId"] = ClientId,
-            ["Identity:Federation:OidcProviders:corp:ClientSecret"] = ClientSecret,
-            ["Identity:Federation:OidcProviders:corp:TenantId"] = "globex",
-            ["Identity:Federation:OidcProviders:corp:RoleMap:agent-operator:0"] = "agent-admin",
-            ["Identity:Federation:OidcProviders:corp:RoleMap:agent-operator:1"] = "auditor",
-            ["Identity:Federation:OidcProviders:corp:DefaultRoles:0"] = "federated",
-            ["Identity:Federation:OidcProviders:wrong-issuer:Authority"] = $"http://127.0.0.1:{providerPort}/",
-            ["Identity:Federation:OidcProviders:wrong-issuer:ClientId"] = ClientId,
-            ["Identity:Federation:OidcProviders:wrong-issuer:ClientSecret"] = ClientSecret,
-            ["Identity:Federation:OidcProviders:wrong-issuer:TenantId"] = "globex",
-            ["Identity:Federation:OidcProviders:hostile:Authority"] = $"http://localhost:{hostilePort}/",
-            ["Identity:Federation:OidcProviders:hostile:ClientId"] = ClientId,
-            ["Identity:Federation:OidcProviders:hostile:ClientSecret"] = ClientSecret,
-            ["Identity:Federation:OidcProviders:hostile:TenantId"] = "globex",
-        });
+            settings[key] = value;
+        }
+
+        Gateway = await servers.StartListeningServiceAsync(gatewayPort, settings);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    /// <summary>What an administrator of the outside provider does: register the gateway as a confidential client.</summary>
-    private async Task RegisterGatewayAsync(IdentityService provider, string providerName)
-    {
-        await using var scope = provider.Services.CreateAsyncScope();
-        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-        await applications.CreateAsync(new OpenIddictApplicationDescriptor
-        {
-            ClientId = ClientId,
-            ClientSecret = ClientSecret,
-            ClientType = ClientTypes.Confidential,
-
-            // The provider trusts the gateway as its own first-party client; OpenIddict's default (explicit) would ask
-            // the user's consent at the provider, which these tests do not play.
-            ConsentType = ConsentTypes.Implicit,
-            RedirectUris = { new Uri(GatewayAddress, $"connect/federation/{providerName}/callback") },
-            Permissions =
-            {
-                Permissions.Endpoints.Authorization,
-                Permissions.Endpoints.Token,
-                Permissions.GrantTypes.AuthorizationCode,
-                Permissions.ResponseTypes.Code,
-                Permissions.Scopes.Profile,
-            },
-            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
-        }, TestContext.Current.CancellationToken);
-    }
 }
