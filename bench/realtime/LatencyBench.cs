@@ -30,13 +30,24 @@ internal static class LatencyBench
         var rates = (arguments.Optional("rates") ?? "100,300,1000").Split(',').Select(rate => int.Parse(rate, CultureInfo.InvariantCulture)).ToArray();
         var seconds = arguments.Int("seconds", 30);
         var transport = arguments.Optional("transport") ?? "websocket";
+        var warmupSeconds = arguments.Int("warmup-seconds", 30);
+
+        var source = arguments.Optional("source") ?? "outbox";
+        if (source is not ("outbox" or "stream"))
+        {
+            throw new ArgumentException($"Unknown source '{source}': outbox or stream.");
+        }
 
         await using var redis = await RedisServer.StartAsync();
-        await using var postgres = await PostgresServer.StartAsync();
         await using var tokens = await GatewayTokenServer.StartAsync();
-        var agentsDatabase = await postgres.CreateDatabaseAsync("agents");
         var common = arguments.ServiceSettings(redis, tokens);
-        using var agentRuntime = await ServiceProcess.StartAsync("agentruntime", arguments.Required("agentruntime"), With(common, new()
+        var callers = BenchCallers.Create(tokens, tenantCount, subscriberCount / tenantCount, agentCount / tenantCount, GatewayScopes.EventsRead);
+
+        // The outbox form runs the producer (PostgreSQL and the AgentRuntime) beside Realtime and the Edge; the stream
+        // form writes the relay's appends itself, from the load core.
+        await using var postgres = source == "outbox" ? await PostgresServer.StartAsync() : null;
+        var agentsDatabase = postgres is null ? null : await postgres.CreateDatabaseAsync("agents");
+        using var agentRuntime = agentsDatabase is null ? null : await ServiceProcess.StartAsync("agentruntime", arguments.Required("agentruntime"), With(common, new()
         {
             [$"ConnectionStrings__{ServiceNames.AgentsDatabase}"] = agentsDatabase,
             // Tasks start and finish as soon as the worker sees them: the bench measures the event path, not a simulated agent's pace.
@@ -44,15 +55,24 @@ internal static class LatencyBench
             ["TaskWorker__RunDuration"] = "00:00:00",
         }));
         using var realtime = await ServiceProcess.StartAsync("realtime", arguments.Required("realtime"), common);
-        using var edge = await ServiceProcess.StartAsync("edge", arguments.Required("edge"), With(common, EdgeSettings(realtime.Address, agentRuntime.Address)));
+        using var edge = await ServiceProcess.StartAsync("edge", arguments.Required("edge"), With(common, EdgeSettings(realtime.Address, agentRuntime?.Address ?? realtime.Address)));
         CpuPinning.MoveSelfTo(0);
 
         var subscribersPerAgent = Math.Max(1, subscriberCount / agentCount);
-        var callers = BenchCallers.Create(tokens, tenantCount, subscriberCount / tenantCount, agentCount / tenantCount, GatewayScopes.EventsRead);
-        await RegisterAgentsAsync(agentsDatabase, redis, callers);
+        if (agentsDatabase is not null)
+        {
+            await RegisterAgentsAsync(agentsDatabase, callers);
+        }
+
+        using (var directory = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString))
+        {
+            await callers.RegisterAgentsAsync(directory);
+        }
+
         var producers = Enumerable.Range(0, tenantCount).ToDictionary(
             tenant => $"bench-tenant-{tenant}",
             tenant => tokens.CreateClientToken($"bench-producer-{tenant}", GatewayScopes.AgentsWrite, $"bench-tenant-{tenant}"));
+        await using var stream = source == "stream" ? await StreamEventSource.StartAsync(redis.ConnectionString, callers.Agents) : null;
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { Timeout = TimeSpan.FromSeconds(30) };
         var subscribers = new List<EventClient>();
@@ -68,8 +88,21 @@ internal static class LatencyBench
 
         Console.Error.WriteLine($"{subscribers.Count} {transport} subscribers through the Edge on {callers.Agents.Count} agents ({subscribersPerAgent} per agent); {callers.Agents.Count} agents");
 
-        // Warm-up at the lowest rate: JIT, connection pools, the worker's and relay's first rounds.
-        await DriveAsync(http, edge.Address, callers.Agents, producers, rates[0], TimeSpan.FromSeconds(10));
+        // Warm-up at the lowest rate: connection pools, the worker's and relay's first rounds, and the JIT. Tiered
+        // compilation moves hot code to optimized code only after it has run a while; a profile of a 10 s warm-up on a
+        // busy core still found a quarter of the AgentRuntime's samples in the JIT or in unoptimized code.
+        async Task<(int Events, int Errors)> Drive(int rate, TimeSpan duration)
+        {
+            if (stream is not null)
+            {
+                return await stream.DriveAsync(rate, duration);
+            }
+
+            var (tasks, errors) = await DriveAsync(http, edge.Address, callers.Agents, producers, rate, duration);
+            return (tasks * EventsPerTask, errors);
+        }
+
+        await Drive(rates[0], TimeSpan.FromSeconds(warmupSeconds));
         await Task.Delay(TimeSpan.FromSeconds(3));
         foreach (var subscriber in subscribers)
         {
@@ -79,28 +112,33 @@ internal static class LatencyBench
         var results = new List<Dictionary<string, object?>>();
         foreach (var rate in rates)
         {
-            var cpu = (Edge: edge.CpuTime(), Realtime: realtime.CpuTime(), Runtime: agentRuntime.CpuTime());
+            var cpu = (Edge: edge.CpuTime(), Realtime: realtime.CpuTime(), Runtime: agentRuntime?.CpuTime() ?? TimeSpan.Zero);
             var from = DateTimeOffset.UtcNow;
-            var created = await DriveAsync(http, edge.Address, callers.Agents, producers, rate, TimeSpan.FromSeconds(seconds));
+            var produced = await Drive(rate, TimeSpan.FromSeconds(seconds));
             var to = DateTimeOffset.UtcNow;
             await WaitForQuietAsync(subscribers);
             var latencies = subscribers.SelectMany(subscriber => subscriber.TakeLatencies(from, to)).Order().ToArray();
-            var expected = (long)created.Tasks * EventsPerTask * subscribersPerAgent;
+            var expected = (long)produced.Events * subscribersPerAgent;
+            var cpuEdge = edge.CpuTime() - cpu.Edge;
+            var cpuRealtime = realtime.CpuTime() - cpu.Realtime;
             var result = new Dictionary<string, object?>
             {
                 ["rate"] = rate,
-                ["events_per_second"] = Math.Round(created.Tasks * EventsPerTask / (to - from).TotalSeconds, 1),
+                ["events_per_second"] = Math.Round(produced.Events / (to - from).TotalSeconds, 1),
                 ["deliveries_per_second"] = Math.Round(latencies.Length / (to - from).TotalSeconds, 0),
                 ["delivered"] = latencies.Length,
                 ["expected"] = expected,
-                ["task_errors"] = created.Errors,
+                ["producer_errors"] = produced.Errors,
                 ["p50_ms"] = Math.Round(Stats.Percentile(latencies, 0.50), 1),
                 ["p95_ms"] = Math.Round(Stats.Percentile(latencies, 0.95), 1),
                 ["p99_ms"] = Math.Round(Stats.Percentile(latencies, 0.99), 1),
                 ["max_ms"] = Math.Round(Stats.Percentile(latencies, 1.0), 1),
-                ["cpu_edge_s"] = Math.Round((edge.CpuTime() - cpu.Edge).TotalSeconds, 1),
-                ["cpu_realtime_s"] = Math.Round((realtime.CpuTime() - cpu.Realtime).TotalSeconds, 1),
-                ["cpu_agentruntime_s"] = Math.Round((agentRuntime.CpuTime() - cpu.Runtime).TotalSeconds, 1),
+                ["cpu_edge_s"] = Math.Round(cpuEdge.TotalSeconds, 2),
+                ["cpu_realtime_s"] = Math.Round(cpuRealtime.TotalSeconds, 2),
+                ["cpu_agentruntime_s"] = agentRuntime is null ? null : Math.Round((agentRuntime.CpuTime() - cpu.Runtime).TotalSeconds, 2),
+                ["edge_us_per_event"] = PerEvent(cpuEdge, produced.Events),
+                ["realtime_us_per_event"] = PerEvent(cpuRealtime, produced.Events),
+                ["agentruntime_us_per_event"] = agentRuntime is null ? null : PerEvent(agentRuntime.CpuTime() - cpu.Runtime, produced.Events),
                 ["subscribers_failed"] = subscribers.Count(subscriber => subscriber.Failed),
             };
             results.Add(result);
@@ -109,6 +147,7 @@ internal static class LatencyBench
 
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
         {
+            ["source"] = source,
             ["transport"] = transport,
             ["subscribers"] = subscribers.Count,
             ["agents"] = callers.Agents.Count,
@@ -181,23 +220,22 @@ internal static class LatencyBench
         }
     }
 
-    private static async Task RegisterAgentsAsync(string agentsDatabase, RedisServer redis, BenchCallers callers)
-    {
-        await using (var connection = new NpgsqlConnection(agentsDatabase))
-        {
-            await connection.OpenAsync();
-            foreach (var agent in callers.Agents)
-            {
-                await using var insert = new NpgsqlCommand("INSERT INTO agents (id, tenant_id, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", connection)
-                {
-                    Parameters = { new() { Value = agent }, new() { Value = BenchCallers.TenantOf(agent) }, new() { Value = agent } },
-                };
-                await insert.ExecuteNonQueryAsync();
-            }
-        }
+    /// <summary>CPU microseconds per event produced (0 events: null).</summary>
+    private static double? PerEvent(TimeSpan cpu, int events) => events == 0 ? null : Math.Round(cpu.TotalMicroseconds / events, 0);
 
-        using var producer = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-        await callers.RegisterAgentsAsync(producer);
+    /// <summary>The agents in the AgentRuntime's own table, which it checks a task's agent against.</summary>
+    private static async Task RegisterAgentsAsync(string agentsDatabase, BenchCallers callers)
+    {
+        await using var connection = new NpgsqlConnection(agentsDatabase);
+        await connection.OpenAsync();
+        foreach (var agent in callers.Agents)
+        {
+            await using var insert = new NpgsqlCommand("INSERT INTO agents (id, tenant_id, name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", connection)
+            {
+                Parameters = { new() { Value = agent }, new() { Value = BenchCallers.TenantOf(agent) }, new() { Value = agent } },
+            };
+            await insert.ExecuteNonQueryAsync();
+        }
     }
 
     /// <summary>
@@ -208,7 +246,7 @@ internal static class LatencyBench
     {
         // The clients speak plain HTTP to the Edge by its loopback address, not over TLS by the issuer's host name.
         var settings = new Dictionary<string, string> { ["AllowedHosts"] = "127.0.0.1", ["Edge__Tls__PlainHttp"] = "Serve" };
-        foreach (var (cluster, address) in new[] { ("realtime", realtime), ("agentruntime", agentRuntime), ("identity", agentRuntime), ("audit", agentRuntime) })
+        foreach (var (cluster, address) in new[] { ("realtime", realtime), ("agentruntime", agentRuntime), ("identity", agentRuntime), ("audit", agentRuntime), ("agenttools", agentRuntime) })
         {
             settings[$"ReverseProxy__Clusters__{cluster}__Destinations__primary__Address"] = address.ToString();
             settings[$"ReverseProxy__Clusters__{cluster}__Destinations__primary__Health"] = address.ToString();

@@ -2,13 +2,17 @@
 # Realtime benchmarks (see docs/benchmarks.md, "Realtime"): builds Release, then runs ROUNDS rounds of
 #   idle:    IDLE_CONNECTIONS idle authenticated WebSockets on one Realtime instance, opened at CONNECT_RATE per second,
 #            then the same against the bare Kestrel server of this bench (the floor), side by side in each round;
-#   latency: event timestamp -> arrival through the Edge from the outbox, to SUBSCRIBERS subscribers at RATES events/s.
+#   latency: event timestamp -> arrival through the Edge, to SUBSCRIBERS subscribers at RATES events/s, over TRANSPORT
+#            (websocket or sse), from SOURCE: outbox (tasks created through the Edge, the AgentRuntime's worker and
+#            outbox relay) or stream (the relay's appends written straight onto the stream: Realtime and the Edge only).
 # Servers run on CPU 1, the load client on CPU 0 (bench/realtime/CpuPinning.cs). Each JSON result line is written to
 # OUT (a directory), with the load average before it; run it under `flock /tmp/bench.lock` on a shared machine.
 #
 #   bench/realtime/run.sh                                   # BENCHES="idle latency" ROUNDS=3
 #   BENCHES=idle GCDUMP=1 bench/realtime/run.sh             # also managed heap by type (dotnet-gcdump) and smaps
 #   BENCHES=latency RATES=100,300,600,1000 bench/realtime/run.sh
+#   BENCHES=latency SOURCE=stream RATES=100,250,500,1000 bench/realtime/run.sh
+#   BENCHES=latency EXTRA="--set DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0" bench/realtime/run.sh   # settings for every service
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -20,6 +24,9 @@ SETTLE_SECONDS="${SETTLE_SECONDS:-45}"
 SUBSCRIBERS="${SUBSCRIBERS:-1000}"
 RATES="${RATES:-100,300,600,1000}"
 SECONDS_PER_RATE="${SECONDS_PER_RATE:-10}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-30}"
+SOURCE="${SOURCE:-outbox}"
+TRANSPORT="${TRANSPORT:-websocket}"
 OUT="${OUT:-$(mktemp -d /tmp/realtime-bench.XXXXXX)}"
 mkdir -p "$OUT"
 
@@ -56,8 +63,9 @@ for round in $(seq 1 "$ROUNDS"); do
         done
         ;;
       latency)
-        run latency latency --realtime "$REALTIME" --edge "$EDGE" --agentruntime "$AGENTRUNTIME" \
-          --subscribers "$SUBSCRIBERS" --rates "$RATES" --seconds "$SECONDS_PER_RATE" 2> >(tee -a "$OUT/latency.log" >&2)
+        run "latency-$SOURCE-$TRANSPORT" latency --source "$SOURCE" --transport "$TRANSPORT" --realtime "$REALTIME" --edge "$EDGE" \
+          --agentruntime "$AGENTRUNTIME" --subscribers "$SUBSCRIBERS" --rates "$RATES" --seconds "$SECONDS_PER_RATE" \
+          --warmup-seconds "$WARMUP_SECONDS" ${EXTRA:-} 2> >(tee -a "$OUT/latency-$SOURCE-$TRANSPORT.log" >&2)
         ;;
     esac
   done

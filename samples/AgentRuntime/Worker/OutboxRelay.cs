@@ -72,24 +72,31 @@ internal sealed partial class OutboxRelay(
         }
     }
 
-    /// <summary>Publishes unsent events oldest first; stops at the first Redis failure so order is kept.</summary>
+    /// <summary>
+    /// Publishes unsent events oldest first, stopping at the first Redis failure so order is kept, then marks every
+    /// published one sent in one statement. A crash before that statement leaves them unsent: the next round publishes
+    /// them again under the same event ids, and the stream still holds each once.
+    /// </summary>
     internal async Task<Outcome> PublishAsync(AgentsDbContext db, CancellationToken cancellationToken)
     {
         var batchSize = options.Value.BatchSize;
         var unsent = await db.Outbox
+            .AsNoTracking()
             .Where(message => message.SentAt == null)
             .OrderBy(message => message.Id)
             .Take(batchSize)
             .ToListAsync(cancellationToken);
+        var outcome = unsent.Count == batchSize ? Outcome.BatchFull : Outcome.Drained;
+        var published = new List<long>(unsent.Count);
         foreach (var message in unsent)
         {
-            // The request that created the task owns this trace: the XADD and the update below appear in it.
+            // The request that created the task owns this trace: the XADD appears in it.
             using var span = WorkerTracing.StartFrom(message.TraceParent, $"publish {message.Type}", ActivityKind.Producer);
             using var data = JsonDocument.Parse(message.Data);
             try
             {
                 await publisher.PublishOnceAsync(
-                    new AgentEvent(message.Type, message.AgentId, message.TenantId, message.OccurredAt, data.RootElement.Clone(), message.RequestId),
+                    new AgentEvent(message.Type, message.AgentId, message.TenantId, message.OccurredAt, data.RootElement, message.RequestId),
                     message.EventId,
                     cancellationToken);
             }
@@ -97,14 +104,22 @@ internal sealed partial class OutboxRelay(
             {
                 span?.SetStatus(ActivityStatusCode.Error, exception.Message);
                 LogPublishDeferred(logger, exception, options.Value.RetryDelay);
-                return Outcome.Deferred;
+                outcome = Outcome.Deferred;
+                break;
             }
 
-            message.SentAt = time.GetUtcNow();
-            await db.SaveChangesAsync(cancellationToken);
+            published.Add(message.Id);
         }
 
-        return unsent.Count == batchSize ? Outcome.BatchFull : Outcome.Drained;
+        if (published.Count > 0)
+        {
+            var sentAt = time.GetUtcNow();
+            await db.Outbox
+                .Where(message => published.Contains(message.Id))
+                .ExecuteUpdateAsync(update => update.SetProperty(message => message.SentAt, sentAt), cancellationToken);
+        }
+
+        return outcome;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay round failed; retrying in {Delay}")]

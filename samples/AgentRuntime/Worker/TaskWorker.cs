@@ -124,22 +124,14 @@ internal sealed partial class TaskWorker(
     private async Task<TimeSpan> UntilNextDueAsync(AgentsDbContext db, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var oldestWaiting = await db.Tasks.Where(task => task.Status == TaskStatuses.Created)
-            .MinAsync(task => (DateTimeOffset?)task.CreatedAt, cancellationToken);
-        var oldestRunning = await db.Tasks.Where(task => task.Status == TaskStatuses.Running)
-            .MinAsync(task => task.StartedAt, cancellationToken);
-        var wait = settings.SafetyNetInterval;
-        var now = time.GetUtcNow();
-        if (oldestWaiting is { } created)
-        {
-            wait = Min(wait, created + settings.StartDelay - now);
-        }
 
-        if (oldestRunning is { } started)
-        {
-            wait = Min(wait, started + settings.RunDuration - now);
-        }
-
+        // Both in one round trip; least() ignores the side with no task, and is null when there is none at all.
+        var nextDue = await db.Database.SqlQuery<DateTimeOffset?>($"""
+            SELECT least(
+                (SELECT min(created_at) FROM tasks WHERE status = {TaskStatuses.Created}) + {settings.StartDelay},
+                (SELECT min(started_at) FROM tasks WHERE status = {TaskStatuses.Running}) + {settings.RunDuration}) AS "Value"
+            """).SingleAsync(cancellationToken);
+        var wait = nextDue is { } due ? Min(settings.SafetyNetInterval, due - time.GetUtcNow()) : settings.SafetyNetInterval;
         return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
     }
 
