@@ -164,29 +164,12 @@ internal static class LatencyBench
     }
 
     /// <summary>Creates tasks through the Edge at <paramref name="eventsPerSecond"/> / 3 per second, round-robin over the agents, on a fixed schedule.</summary>
-    private static async Task<(int Tasks, int Errors)> DriveAsync(HttpClient http, Uri edge, IReadOnlyList<string> agents, Dictionary<string, string> producers, int eventsPerSecond, TimeSpan duration)
-    {
-        var interval = TimeSpan.FromSeconds(EventsPerTask / (double)eventsPerSecond);
-        var total = (int)(duration / interval);
-        var errors = 0;
-        var inFlight = new List<Task>();
-        var start = Stopwatch.GetTimestamp();
-        for (var index = 0; index < total; index++)
+    private static Task<(int Succeeded, int Failed)> DriveAsync(HttpClient http, Uri edge, IReadOnlyList<string> agents, Dictionary<string, string> producers, int eventsPerSecond, TimeSpan duration) =>
+        FixedRateDriver.RunAsync(TimeSpan.FromSeconds(EventsPerTask / (double)eventsPerSecond), duration, index =>
         {
-            var due = interval * index - Stopwatch.GetElapsedTime(start);
-            if (due > TimeSpan.FromMilliseconds(1))
-            {
-                await Task.Delay(due);
-            }
-
             var agent = agents[index % agents.Count];
-            inFlight.Add(CreateTaskAsync(http, edge, agent, producers[BenchCallers.TenantOf(agent)], index));
-            inFlight.RemoveAll(task => task.IsCompleted && (task.IsCompletedSuccessfully || Interlocked.Increment(ref errors) > 0));
-        }
-
-        await Task.WhenAll(inFlight.Select(task => task.ContinueWith(done => { if (!done.IsCompletedSuccessfully) Interlocked.Increment(ref errors); }, TaskScheduler.Default)));
-        return (total - errors, errors);
-    }
+            return CreateTaskAsync(http, edge, agent, producers[BenchCallers.TenantOf(agent)], index);
+        });
 
     private static async Task CreateTaskAsync(HttpClient http, Uri edge, string agent, string token, int index)
     {

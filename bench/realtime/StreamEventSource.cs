@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Messaging.Events;
@@ -42,31 +41,8 @@ internal sealed class StreamEventSource : IAsyncDisposable
     }
 
     /// <summary>Publishes <paramref name="eventsPerSecond"/> events per second for <paramref name="duration"/>, on a fixed schedule.</summary>
-    public async Task<(int Events, int Errors)> DriveAsync(int eventsPerSecond, TimeSpan duration)
-    {
-        var interval = TimeSpan.FromSeconds(1.0 / eventsPerSecond);
-        var total = (int)(duration / interval);
-        var errors = 0;
-        var inFlight = new List<Task>();
-        var start = Stopwatch.GetTimestamp();
-        for (var index = 0; index < total; index++)
-        {
-            var due = interval * index - Stopwatch.GetElapsedTime(start);
-            if (due > TimeSpan.FromMilliseconds(1))
-            {
-                await Task.Delay(due);
-            }
-
-            inFlight.Add(PublishAsync());
-            if (inFlight.Count >= 256)
-            {
-                inFlight.RemoveAll(task => task.IsCompleted && (task.IsCompletedSuccessfully || Interlocked.Increment(ref errors) > 0));
-            }
-        }
-
-        await Task.WhenAll(inFlight.Select(task => task.ContinueWith(done => { if (!done.IsCompletedSuccessfully) Interlocked.Increment(ref errors); }, TaskScheduler.Default)));
-        return (total - errors, errors);
-    }
+    public Task<(int Succeeded, int Failed)> DriveAsync(int eventsPerSecond, TimeSpan duration) =>
+        FixedRateDriver.RunAsync(TimeSpan.FromSeconds(1.0 / eventsPerSecond), duration, _ => PublishAsync());
 
     public async ValueTask DisposeAsync()
     {
