@@ -31,13 +31,17 @@ internal static class ApiKeyEndpoints
         var group = endpoints.MapGroup(Path)
             .RequireAuthorization(TokenServerExtensions.GatewayAdminPolicy)
             .DisableAntiforgery()
-            .ProducesError(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden)
+            .ProducesError(StatusCodes.Status401Unauthorized, "No valid bearer token from this gateway (AUTHENTICATION_FAILED).")
+            .ProducesError(StatusCodes.Status403Forbidden, "The token lacks scope gateway.admin (AUTHORIZATION_DENIED).")
             .AsPublicApi(Tag);
         group.MapPost(string.Empty, CreateAsync)
             .WithName("CreateApiKey")
             .WithSummary("Create an API key")
             .WithDescription(AdminOnly + "The key is shown once, in key; only its hash is stored. Location names the new key; the answer is never cached.")
-            .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity);
+            .ProducesError(StatusCodes.Status400BadRequest, "The body is not valid JSON for this request, or X-Request-ID is not a UUID (INVALID_REQUEST).")
+            .ProducesError(StatusCodes.Status415UnsupportedMediaType, "The body is not JSON (UNSUPPORTED_MEDIA_TYPE).")
+            .ProducesError(StatusCodes.Status422UnprocessableEntity,
+                "Invalid key data (VALIDATION_ERROR); details maps each failing field (name, tenant_id, scopes, expires_in_days) to the rule.");
         group.MapGet(string.Empty, ListAsync)
             .WithName("ListApiKeys")
             .WithSummary("List API keys")
@@ -46,7 +50,7 @@ internal static class ApiKeyEndpoints
             .WithName("RevokeApiKey")
             .WithSummary("Revoke an API key")
             .WithDescription(AdminOnly + "Idempotent: revoking a revoked key answers 204 again. Takes effect at the Edge within seconds.")
-            .ProducesError(StatusCodes.Status404NotFound);
+            .ProducesError(StatusCodes.Status404NotFound, "No key has this id (NOT_FOUND).");
         return endpoints;
     }
 

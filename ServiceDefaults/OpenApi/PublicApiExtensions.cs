@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using AgentCore.Gateway.Contracts;
@@ -41,6 +42,15 @@ public static class PublicApiExtensions
                 // An endpoint that authorizes its caller itself validates the bearer token it was sent; the Edge keeps
                 // API keys to itself, so bearer is the only scheme a service can demand.
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                // ApiExplorer keeps the status and type of ProducesResponseTypeMetadata but not its description.
+                foreach (var produces in metadata.OfType<ProducesResponseTypeMetadata>().Where(produces => produces.Description is not null))
+                {
+                    if (operation.Responses?.GetValueOrDefault(produces.StatusCode.ToString(CultureInfo.InvariantCulture)) is OpenApiResponse response)
+                    {
+                        response.Description = produces.Description;
+                    }
+                }
+
                 if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any() && context.Document is { } document)
                 {
                     document.Components ??= new OpenApiComponents();
@@ -114,4 +124,9 @@ public static class PublicApiExtensions
 
         return builder;
     }
+
+    /// <summary>Documents that the endpoints answer <paramref name="statusCode"/> with the error envelope, and when.</summary>
+    public static TBuilder ProducesError<TBuilder>(this TBuilder builder, int statusCode, string description)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ProducesResponseTypeMetadata(statusCode, typeof(ErrorEnvelope), [JsonMediaType]) { Description = description });
 }
