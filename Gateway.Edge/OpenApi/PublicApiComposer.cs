@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 namespace AgentCore.Gateway.Edge.OpenApi;
 
 /// <summary>
-/// Composes the public API document from what only the Edge knows (<c>edge-api.json</c>: top-level info, its own
-/// endpoints, security schemes, the error envelope and its refusals) and each service's own document. Works on JSON so
+/// Composes the public API document from the Edge's own (generated from its endpoints, with what only the Edge knows:
+/// top-level info, security schemes, the error envelope and its refusals; see <c>EdgeApiDocumentTransformer</c>)
+/// and each service's own document. Works on JSON so
 /// that the contract tests compose the very same document from the same inputs.
 /// </summary>
 /// <remarks>
