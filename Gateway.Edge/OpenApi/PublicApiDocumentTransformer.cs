@@ -19,7 +19,7 @@ internal sealed class PublicApiDocumentTransformer(
         var own = await edge.GetOpenApiDocumentAsync(cancellationToken);
         var source = services.Composed(JsonNode.Parse(await own.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, cancellationToken))!.AsObject());
         document.Info = source.Info;
-        // The document's tags are the public API's: the Edge's own generated endpoints must not add a group of their own.
+        // The tags are the composition's: the Edge's own and every service's, each declared once.
         document.Tags = source.Tags;
         document.Paths ??= [];
         foreach (var (path, item) in source.Paths)
