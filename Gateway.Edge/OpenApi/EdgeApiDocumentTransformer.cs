@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Edge.Validation;
 using Microsoft.AspNetCore.OpenApi;
@@ -68,25 +67,6 @@ internal sealed class EdgeApiDocumentTransformer(IConfiguration configuration, I
         {
             operation.Parameters ??= [];
             operation.Parameters.Add(requestId);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    /// <summary>The error envelope's schema as generated from the contract, with its codes and the request id's format.</summary>
-    public static Task DescribeErrorBody(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
-    {
-        if (context.JsonTypeInfo.Type == typeof(ErrorBody) && schema.Properties is { } properties)
-        {
-            if (properties.TryGetValue("code", out var described) && described is OpenApiSchema code)
-            {
-                code.Examples = [.. typeof(ErrorCodes).GetFields().Where(field => field.IsLiteral).Select(field => (JsonNode)JsonValue.Create((string)field.GetRawConstantValue()!))];
-            }
-
-            if (properties.TryGetValue("request_id", out var identified) && identified is OpenApiSchema requestId)
-            {
-                requestId.Format = "uuid";
-            }
         }
 
         return Task.CompletedTask;

@@ -25,9 +25,7 @@ internal static class OpenApiExtensions
         // Signed as the Edge signs what it forwards: a service's port serves nothing unsigned.
         builder.Services.AddHttpClient(ServiceApiDocumentRefresher.HttpClientName).AddEdgeSignature();
         builder.AddPublicApiDocument();
-        builder.Services.Configure<OpenApiOptions>(PublicApiExtensions.DocumentName, options => options
-            .AddDocumentTransformer<EdgeApiDocumentTransformer>()
-            .AddSchemaTransformer(EdgeApiDocumentTransformer.DescribeErrorBody));
+        builder.Services.Configure<OpenApiOptions>(PublicApiExtensions.DocumentName, options => options.AddDocumentTransformer<EdgeApiDocumentTransformer>());
         // The served document is the composition alone: the Edge's own endpoints enter it through its public document.
         builder.Services.AddOpenApi("v1", options =>
         {
