@@ -1,3 +1,4 @@
+using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.ServiceDefaults.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -30,7 +31,7 @@ internal static class GatewayHealthExtensions
         .WithMetadata(
             new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(GatewayHealthReport), [JsonMediaType]) { Description = "Healthy or degraded." },
             new ProducesResponseTypeMetadata(StatusCodes.Status503ServiceUnavailable, typeof(GatewayHealthReport), [JsonMediaType]) { Description = "Unhealthy." })
-        .ProducesError(StatusCodes.Status400BadRequest, "X-Request-ID is not a UUID (INVALID_REQUEST).")
+        .ProducesError(StatusCodes.Status400BadRequest, $"{GatewayHeaders.RequestId} is not a UUID ({ErrorCodes.InvalidRequest}).")
         .AsPublicApi("health")
         .DisableHttpMetrics();
         return app;
