@@ -31,6 +31,8 @@ builder.AddAgentHub();
 
 var app = builder.Build();
 
+app.UseAgentWebSockets();
+app.UseRouting();
 app.UseServiceDefaults();
 app.UseInputValidation();
 app.UseEdgeTrust();
