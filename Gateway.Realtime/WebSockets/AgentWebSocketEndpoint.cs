@@ -59,9 +59,8 @@ internal sealed partial class AgentWebSocketEndpoint(
             {
                 try
                 {
-                    var user = context.User;
-                    using var session = new WebSocketSession(user.TenantId(), agentId, replay, options.Value, time, clock, metrics, logger);
-                    using var token = lifetimes.Watch(user.AccessToken(), ended => session.Finish(ended == TokenEnd.Revoked ? RealtimeCloseStatus.TokenRevoked : RealtimeCloseStatus.TokenExpired));
+                    using var session = new WebSocketSession(context.User.TenantId(), agentId, replay, options.Value, time, clock, metrics, logger);
+                    using var token = lifetimes.Watch(context.User.AccessToken(), ended => session.Finish(ended == TokenEnd.Revoked ? RealtimeCloseStatus.TokenRevoked : RealtimeCloseStatus.TokenExpired));
                     using var stopping = lifetime.ApplicationStopping.Register(static state => ((WebSocketSession)state!).Finish(RealtimeCloseStatus.ServerStopping), session);
                     fanOut.Add(session.Subscription);
                     var started = time.GetTimestamp();
