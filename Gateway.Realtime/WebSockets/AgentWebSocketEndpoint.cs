@@ -130,11 +130,17 @@ internal sealed partial class AgentWebSocketEndpoint(
     /// <summary>
     /// The request stays alive as long as the connection, but once accepted it needs none of the handshake's headers
     /// (among them the token's text, a kilobyte or two) nor the caller's principal: the session keeps the few facts it
-    /// needs (the tenant, the token's watch).
+    /// needs (the tenant, the token's watch). Each header is removed by name: Kestrel's <c>Clear</c> keeps the values,
+    /// to reuse them for the connection's next request, which an upgraded connection never has.
     /// </summary>
     private static void ForgetHandshake(HttpContext context)
     {
-        context.Request.Headers.Clear();
+        var headers = context.Request.Headers;
+        foreach (var name in headers.Keys.ToArray())
+        {
+            headers.Remove(name);
+        }
+
         context.User = null!;
     }
 
