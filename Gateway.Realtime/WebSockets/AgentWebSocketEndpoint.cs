@@ -90,6 +90,11 @@ internal sealed partial class AgentWebSocketEndpoint(
                 }
             }
         }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away during the handshake: there is no one to answer (the exception handler does the same).
+            return;
+        }
         catch (Exception exception) when (!context.Response.HasStarted)
         {
             await ErrorEnvelopeExtensions.WriteUnhandledAsync(context, exception);
