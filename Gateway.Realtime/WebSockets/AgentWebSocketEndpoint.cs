@@ -40,7 +40,8 @@ internal sealed partial class AgentWebSocketEndpoint(
 
     public async Task HandleAsync(HttpContext context, string agentId)
     {
-        // One method from the checks to the end of the connection: each awaiting method is an object the connection keeps.
+        // One method from the admission to the end of the connection: each method still awaiting is an object the connection
+        // keeps (the checks' methods have returned before it opens).
         var reason = RealtimeCloseStatus.ClientGone;
         try
         {
