@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AgentCore.Gateway.Contracts;
 
 namespace AgentCore.Gateway.Edge.Headers;
 
@@ -16,5 +17,5 @@ internal sealed class SecurityHeadersOptions
     public string ReferrerPolicy { get; set; } = "no-referrer";
 
     /// <summary>Paths whose responses carry tokens and must never be cached. Default: <c>/api/v1/auth/token</c>, <c>/connect/token</c>.</summary>
-    public IList<string> NoStorePaths { get; } = ["/api/v1/auth/token", "/connect/token"];
+    public IList<string> NoStorePaths { get; } = [TokenEndpoints.ApiPath, TokenEndpoints.OAuthPath];
 }

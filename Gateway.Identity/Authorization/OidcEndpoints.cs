@@ -20,8 +20,8 @@ namespace AgentCore.Gateway.Identity.Authorization;
 /// </summary>
 internal static class OidcEndpoints
 {
-    public const string TokenPath = "/connect/token";
-    public const string ApiTokenPath = "/api/v1/auth/token";
+    public const string TokenPath = TokenEndpoints.OAuthPath;
+    public const string ApiTokenPath = TokenEndpoints.ApiPath;
     public const string AuthorizePath = "/connect/authorize";
     public const string LogoutPath = "/connect/logout";
     public const string UserinfoPath = "/connect/userinfo";

@@ -23,7 +23,7 @@ internal static class TokenServerExtensions
         OpenIddict.Abstractions.OpenIddictConstants.Scopes.OpenId,
         OpenIddict.Abstractions.OpenIddictConstants.Scopes.Profile,
         OpenIddict.Abstractions.OpenIddictConstants.Scopes.OfflineAccess,
-        GatewayScopes.AgentsRead, GatewayScopes.AgentsWrite, GatewayScopes.EventsRead, GatewayScopes.AuditRead, GatewayScopes.GatewayAdmin,
+        .. GatewayScopes.Descriptions.Keys,
     ];
 
     /// <summary>
