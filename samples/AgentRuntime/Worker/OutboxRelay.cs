@@ -92,7 +92,8 @@ internal sealed partial class OutboxRelay(
             return Outcome.Drained;
         }
 
-        // The request that created the task owns each event's trace: its append appears there.
+        // Each event's publication is a span in the trace of the request behind it; the batch's one append call is
+        // recorded under the last of them.
         var spans = new List<Activity>();
         var events = new IdentifiedAgentEvent[unsent.Count];
         for (var i = 0; i < unsent.Count; i++)
