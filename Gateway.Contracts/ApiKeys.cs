@@ -24,6 +24,17 @@ public static class ApiKeys
     /// <summary>The prefix of every key, so leaked keys are recognisable by secret scanners.</summary>
     public const string Prefix = "agc_";
 
+    /// <summary>
+    /// The scopes an API key may carry: those of the agents API, whose backend trusts the caller the Edge vouches for.
+    /// Realtime and Audit accept only bearer tokens, so a key with their scopes would pass the Edge and then fail.
+    /// Identity refuses any other scope when it creates a key; the Edge's public document offers API keys only on the
+    /// routes whose scopes are all among these.
+    /// </summary>
+    public static IReadOnlySet<string> GrantableScopes { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        GatewayScopes.AgentsRead, GatewayScopes.AgentsWrite,
+    };
+
     /// <summary>Redis pub/sub channel on which the hash of a revoked key is announced.</summary>
     public const string RevocationChannel = "agentcore:apikeys:revoked";
 

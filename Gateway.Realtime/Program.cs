@@ -11,6 +11,7 @@ using AgentCore.Gateway.Realtime.WebSockets;
 using AgentCore.Gateway.ServiceDefaults;
 using AgentCore.Gateway.ServiceDefaults.Health;
 using AgentCore.Gateway.ServiceDefaults.Input;
+using AgentCore.Gateway.ServiceDefaults.OpenApi;
 using AgentCore.Gateway.ServiceDefaults.Redis;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +29,7 @@ builder.AddConnectionLimits();
 builder.AddAgentWebSockets();
 builder.AddAgentEventStream();
 builder.AddAgentHub();
+builder.AddPublicApiDocument();
 
 var app = builder.Build();
 
@@ -39,5 +41,6 @@ app.MapDefaultEndpoints();
 app.MapAgentWebSockets();
 app.MapAgentEventStream();
 app.MapAgentHub();
+app.MapPublicApiDocument();
 
 app.Run();

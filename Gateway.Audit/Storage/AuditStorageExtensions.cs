@@ -15,7 +15,7 @@ internal static class AuditStorageExtensions
     {
         // The ingestion loop retries whole batches itself; EF's own retries would hide outages and forbid explicit transactions.
         builder.AddNpgsqlDbContext<AuditDbContext>(ServiceNames.AuditDatabase, settings => settings.DisableRetry = true);
-        builder.AddRequestReadiness(ReadinessNeeds.Audit, nameof(AuditDbContext));
+        builder.AddRequestReadiness(ReadinessNeeds.Audit, nameof(AuditDbContext), DatabaseMigration<AuditDbContext>.HealthCheckName);
         builder.AddGatewayRedis();
         builder.AddMigration<AuditDbContext>();
         builder.Services.AddSingleton<AuditWriter>();

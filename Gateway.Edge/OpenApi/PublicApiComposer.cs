@@ -8,8 +8,11 @@ namespace AgentCore.Gateway.Edge.OpenApi;
 /// that the contract tests compose the very same document from the same inputs.
 /// </summary>
 /// <remarks>
-/// Every service operation gets the Edge's security requirement, its request-id header and the refusals the Edge itself may answer before or
-/// instead of the service (<see cref="RefusalNames"/>), unless the service documents that status itself. A service's
+/// Every service operation gets its request-id header and the refusals the Edge itself may answer before or instead of
+/// the service (<see cref="RefusalNames"/>), unless the service documents that status itself. Its security requirement
+/// is what the Edge admits on the route that serves it (<see cref="PublicApiRoutes"/>), narrowed to the schemes the
+/// service demands itself when it documents any (a service that validates bearer tokens never sees an API key, which
+/// stays at the Edge); on a route where the Edge asks for no credentials, the service's own requirement stands. A service's
 /// schema named like one of the Edge's describes the same shared contract (the error envelope), so the Edge's stays; any
 /// other clash of two services' schemas is kept apart by prefixing the later one (and its references) with its service name.
 /// </remarks>
@@ -31,18 +34,17 @@ internal static class PublicApiComposer
     private const string SchemaReferencePrefix = "#/components/schemas/";
     private const string PayloadTooLarge = "413";
 
-    public static JsonObject Compose(JsonObject edge, IEnumerable<KeyValuePair<string, JsonObject>> services)
+    public static JsonObject Compose(JsonObject edge, IEnumerable<KeyValuePair<string, JsonObject>> services, PublicApiRoutes routes)
     {
         ArgumentNullException.ThrowIfNull(edge);
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(routes);
         var composed = edge.DeepClone().AsObject();
         var paths = Child(composed, "paths");
         var components = Child(composed, "components");
         var schemas = Child(components, "schemas");
         var refusals = components["responses"] as JsonObject ?? [];
         var requestId = components["parameters"]?["RequestId"];
-        var security = composed["x-edge-security"]?.DeepClone() as JsonArray ?? [];
-        composed.Remove("x-edge-security");
         var edgeSchemas = schemas.Select(schema => schema.Key).ToHashSet(StringComparer.Ordinal);
 
         foreach (var (name, source) in services.OrderBy(service => service.Key, StringComparer.Ordinal))
@@ -64,15 +66,17 @@ internal static class PublicApiComposer
             foreach (var (path, item) in document["paths"] as JsonObject ?? [])
             {
                 var publicItem = item!.DeepClone().AsObject();
-                foreach (var (_, operation) in publicItem)
+                var publicPath = PublicPath(path);
+                foreach (var (method, operation) in publicItem)
                 {
                     if (operation is JsonObject described && described["responses"] is not null)
                     {
-                        AddEdgeRefusals(described, refusals, security, requestId);
+                        SetSecurity(described, routes.AdmittedSchemes(publicPath, method));
+                        AddEdgeRefusals(described, refusals, requestId);
                     }
                 }
 
-                paths[PublicPath(path)] = publicItem;
+                paths[publicPath] = publicItem;
             }
         }
 
@@ -82,13 +86,20 @@ internal static class PublicApiComposer
     /// <summary>The route as the Edge publishes it: without the trailing slash a group's root endpoint carries.</summary>
     private static string PublicPath(string path) => path.Length > 1 ? path.TrimEnd('/') : path;
 
-    private static void AddEdgeRefusals(JsonObject operation, JsonObject refusals, JsonArray security, JsonNode? requestId)
+    private static void SetSecurity(JsonObject operation, IReadOnlyList<string>? admitted)
     {
-        if (security.Count > 0)
+        if (admitted is null)
         {
-            operation["security"] ??= security.DeepClone();
+            return;
         }
 
+        var demanded = (operation["security"] as JsonArray)?.OfType<JsonObject>().SelectMany(requirement => requirement.Select(scheme => scheme.Key)).ToHashSet(StringComparer.Ordinal);
+        var schemes = demanded is { Count: > 0 } && admitted.Where(demanded.Contains).ToList() is { Count: > 0 } narrowed ? narrowed : admitted;
+        operation["security"] = new JsonArray([.. schemes.Select(scheme => (JsonNode)new JsonObject { [scheme] = new JsonArray() })]);
+    }
+
+    private static void AddEdgeRefusals(JsonObject operation, JsonObject refusals, JsonNode? requestId)
+    {
         if (requestId is not null)
         {
             if (operation["parameters"] is not JsonArray parameters)

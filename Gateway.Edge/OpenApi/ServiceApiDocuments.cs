@@ -7,8 +7,9 @@ namespace AgentCore.Gateway.Edge.OpenApi;
 /// <summary>
 /// The copy of each service's own API document the Edge composes from: at first the snapshot embedded in the Edge
 /// (<see cref="PublicApiSources"/>), then the last copy fetched from the service. A service that is down keeps its last copy in the public document.
+/// Composed with the credentials the Edge's own route configuration admits (<see cref="PublicApiRoutes"/>).
 /// </summary>
-internal sealed class ServiceApiDocuments
+internal sealed class ServiceApiDocuments(IConfiguration configuration)
 {
     private readonly ConcurrentDictionary<string, JsonObject> documents = new(PublicApiSources.ServiceSnapshots(), StringComparer.Ordinal);
     private readonly Lock gate = new();
@@ -28,7 +29,7 @@ internal sealed class ServiceApiDocuments
             var current = Volatile.Read(ref version);
             if (composed is not { } held || held.Version != current)
             {
-                var json = PublicApiComposer.Compose(PublicApiSources.EdgeDocument(), Current).ToJsonString();
+                var json = PublicApiComposer.Compose(PublicApiSources.EdgeDocument(), Current, PublicApiRoutes.From(configuration)).ToJsonString();
                 held = (current, OpenApiDocument.Parse(json, "json").Document
                     ?? throw new InvalidOperationException("The composed public API is not a valid OpenAPI document."));
                 composed = held;

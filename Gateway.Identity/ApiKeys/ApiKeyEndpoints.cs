@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Cryptography;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Identity.Auditing;
@@ -5,6 +6,8 @@ using AgentCore.Gateway.Identity.Authorization;
 using AgentCore.Gateway.Identity.Storage;
 using AgentCore.Gateway.ServiceDefaults.Errors;
 using AgentCore.Gateway.ServiceDefaults.Input;
+using AgentCore.Gateway.ServiceDefaults.OpenApi;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -17,29 +20,41 @@ namespace AgentCore.Gateway.Identity.ApiKeys;
 internal static class ApiKeyEndpoints
 {
     public const string Path = "/api/v1/auth/api-keys";
+    public const int MaxNameLength = 200;
 
-    private const int MaxNameLength = 200;
     private const int MaxTenantIdLength = 64;
-
-    /// <summary>
-    /// The scopes an API key may carry: those of the agents API, whose backend trusts the caller the Edge vouches for.
-    /// Realtime and Audit accept only bearer tokens, so a key with their scopes would pass the Edge and then fail.
-    /// </summary>
-    private static readonly HashSet<string> GrantableScopes = new(StringComparer.Ordinal)
-    {
-        GatewayScopes.AgentsRead, GatewayScopes.AgentsWrite,
-    };
+    private const string Tag = "api keys";
+    private const string AdminOnly = "Requires a bearer token with scope gateway.admin. ";
 
     public static IEndpointRouteBuilder MapApiKeyEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup(Path).RequireAuthorization(TokenServerExtensions.GatewayAdminPolicy).DisableAntiforgery();
-        group.MapPost(string.Empty, CreateAsync);
-        group.MapGet(string.Empty, ListAsync);
-        group.MapDelete("{id}", RevokeAsync);
+        var group = endpoints.MapGroup(Path)
+            .RequireAuthorization(TokenServerExtensions.GatewayAdminPolicy)
+            .DisableAntiforgery()
+            .ProducesError(StatusCodes.Status401Unauthorized, "No valid bearer token from this gateway (AUTHENTICATION_FAILED).")
+            .ProducesError(StatusCodes.Status403Forbidden, "The token lacks scope gateway.admin (AUTHORIZATION_DENIED).")
+            .AsPublicApi(Tag);
+        group.MapPost(string.Empty, CreateAsync)
+            .WithName("CreateApiKey")
+            .WithSummary("Create an API key")
+            .WithDescription(AdminOnly + "The key is shown once, in key; only its hash is stored. Location names the new key; the answer is never cached.")
+            .ProducesError(StatusCodes.Status400BadRequest, "The body is not valid JSON for this request, or X-Request-ID is not a UUID (INVALID_REQUEST).")
+            .ProducesError(StatusCodes.Status415UnsupportedMediaType, "The body is not JSON (UNSUPPORTED_MEDIA_TYPE).")
+            .ProducesError(StatusCodes.Status422UnprocessableEntity,
+                "Invalid key data (VALIDATION_ERROR); details maps each failing field (name, tenant_id, scopes, expires_in_days) to the rule.");
+        group.MapGet(string.Empty, ListAsync)
+            .WithName("ListApiKeys")
+            .WithSummary("List API keys")
+            .WithDescription(AdminOnly + "Every key, oldest first, revoked ones included; never the keys themselves.");
+        group.MapDelete("{id}", RevokeAsync)
+            .WithName("RevokeApiKey")
+            .WithSummary("Revoke an API key")
+            .WithDescription(AdminOnly + "Idempotent: revoking a revoked key answers 204 again. Takes effect at the Edge within seconds.")
+            .ProducesError(StatusCodes.Status404NotFound, "No key has this id (NOT_FOUND).");
         return endpoints;
     }
 
-    private static async Task<IResult> CreateAsync(
+    private static async Task<Results<Created<ApiKeyCreated>, ErrorResult>> CreateAsync(
         CreateApiKeyRequest request,
         HttpContext context,
         IdentityStoreDbContext db,
@@ -60,9 +75,9 @@ internal static class ApiKeyEndpoints
             errors["tenant_id"] = "Required, and must name an existing tenant.";
         }
 
-        if (request.Scopes is not { Count: > 0 } || !request.Scopes.All(GrantableScopes.Contains))
+        if (request.Scopes is not { Count: > 0 } || !request.Scopes.All(Contracts.ApiKeys.GrantableScopes.Contains))
         {
-            errors["scopes"] = "Required; each one of: " + string.Join(", ", GrantableScopes.Order(StringComparer.Ordinal)) + ".";
+            errors["scopes"] = "Required; each one of: " + string.Join(", ", Contracts.ApiKeys.GrantableScopes.Order(StringComparer.Ordinal)) + ".";
         }
 
         var days = request.ExpiresInDays ?? options.Value.DefaultLifetimeDays;
@@ -96,17 +111,17 @@ internal static class ApiKeyEndpoints
         audit.Record(context, AuditEventTypes.ApiKeyCreated, AuditOutcomes.Success, AdminActor(context),
             details: new Dictionary<string, string> { ["key_id"] = key.Id, ["key_tenant_id"] = key.TenantId, ["scopes"] = string.Join(' ', key.Scopes) });
         context.Response.Headers.CacheControl = "no-store";
-        return Results.Created($"{Path}/{key.Id}", ApiKeyView.Of(key, secret));
+        return TypedResults.Created($"{Path}/{key.Id}", ApiKeyCreated.Of(key, secret));
     }
 
-    private static async Task<IResult> ListAsync(IdentityStoreDbContext db, HttpContext context)
+    private static async Task<Ok<ApiKeyList>> ListAsync(IdentityStoreDbContext db, HttpContext context)
     {
         var keys = await db.ApiKeys.AsNoTracking().OrderBy(key => key.CreatedAt).ToListAsync(context.RequestAborted);
-        return Results.Ok(new Dictionary<string, object> { ["api_keys"] = keys.Select(key => ApiKeyView.Of(key)).ToList() });
+        return TypedResults.Ok(new ApiKeyList([.. keys.Select(ApiKey.Of)]));
     }
 
-    private static async Task<IResult> RevokeAsync(
-        string id, HttpContext context, IdentityStoreDbContext db, ApiKeyPublisher publisher, AuthAudit audit, TimeProvider time)
+    private static async Task<Results<NoContent, ErrorResult>> RevokeAsync(
+        [Description("The key's id.")] string id, HttpContext context, IdentityStoreDbContext db, ApiKeyPublisher publisher, AuthAudit audit, TimeProvider time)
     {
         var key = await db.ApiKeys.SingleOrDefaultAsync(candidate => candidate.Id == id, context.RequestAborted);
         if (key is null)
@@ -124,7 +139,7 @@ internal static class ApiKeyEndpoints
 
         // Also on a repeated call: a Redis that missed the first one still learns of the revocation.
         await publisher.RevokeAsync(key);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     private static AuditActor AdminActor(HttpContext context) => AuthAudit.Caller(context);

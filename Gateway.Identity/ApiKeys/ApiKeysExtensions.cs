@@ -1,3 +1,6 @@
+using AgentCore.Gateway.ServiceDefaults.OpenApi;
+using Microsoft.AspNetCore.OpenApi;
+
 namespace AgentCore.Gateway.Identity.ApiKeys;
 
 internal static class ApiKeysExtensions
@@ -8,6 +11,7 @@ internal static class ApiKeysExtensions
         builder.AddValidatedOptions<ApiKeyOptions>(ApiKeyOptions.SectionName);
         builder.Services.AddSingleton<ApiKeyPublisher>();
         builder.Services.AddHostedService<ApiKeyRepublisher>();
+        builder.Services.Configure<OpenApiOptions>(PublicApiExtensions.DocumentName, options => options.AddSchemaTransformer<ApiKeyRequestSchema>());
         return builder;
     }
 }

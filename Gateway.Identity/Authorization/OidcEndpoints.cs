@@ -2,6 +2,7 @@ using System.Security.Claims;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Identity.Auditing;
 using AgentCore.Gateway.Identity.Login;
+using AgentCore.Gateway.Identity.TokenApi;
 using AgentCore.Gateway.Identity.Users;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -28,7 +29,7 @@ internal static class OidcEndpoints
     public static IEndpointRouteBuilder MapOidcEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(TokenPath, (Delegate)TokenEndpoint.HandleAsync).DisableAntiforgery();
-        endpoints.MapPost(ApiTokenPath, (Delegate)TokenEndpoint.HandleAsync).DisableAntiforgery();
+        endpoints.MapPost(ApiTokenPath, (Delegate)TokenEndpoint.HandleAsync).DisableAntiforgery().DescribedAsTokenApi();
         endpoints.MapMethods(AuthorizePath, [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync).DisableAntiforgery();
         endpoints.MapMethods(UserinfoPath, [HttpMethods.Get, HttpMethods.Post], UserinfoAsync).DisableAntiforgery();
         endpoints.MapMethods(LogoutPath, [HttpMethods.Get, HttpMethods.Post], (Delegate)LogoutAsync).DisableAntiforgery();

@@ -16,7 +16,7 @@ internal static class IdentityStorageExtensions
     public static IHostApplicationBuilder AddIdentityStorage(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<IdentityStoreDbContext>(ServiceNames.IdentityDatabase);
-        builder.AddRequestReadiness(ReadinessNeeds.Tokens, nameof(IdentityStoreDbContext));
+        builder.AddRequestReadiness(ReadinessNeeds.Tokens, nameof(IdentityStoreDbContext), DatabaseMigration<IdentityStoreDbContext>.HealthCheckName);
         builder.AddGatewayRedis();
         builder.AddMigration<IdentityStoreDbContext, DevelopmentSeeder>();
         builder.Services.AddDataProtection()

@@ -1,3 +1,6 @@
+using AgentCore.Gateway.ServiceDefaults.OpenApi;
+using Microsoft.AspNetCore.OpenApi;
+
 namespace AgentCore.Gateway.Identity.TokenApi;
 
 internal static class TokenApiExtensions
@@ -5,6 +8,7 @@ internal static class TokenApiExtensions
     public static IHostApplicationBuilder AddTokenApi(this IHostApplicationBuilder builder)
     {
         builder.AddValidatedOptions<TokenEndpointOptions>(TokenEndpointOptions.SectionName);
+        builder.Services.Configure<OpenApiOptions>(PublicApiExtensions.DocumentName, options => options.AddSchemaTransformer(TokenApiDocumentation.DescribeAsync));
         return builder;
     }
 

@@ -50,7 +50,10 @@ internal static class HubExtensions
 
             await next(context);
         }));
-        app.MapHub<AgentsHub>(AgentsHubPath, hub => hub.CloseOnAuthenticationExpiration = true);
+
+        // Not CloseOnAuthenticationExpiration: the hub's own token watch ends the connection at expiry and says why, and
+        // SignalR's transport-level close, checked on its own clock, would race it and drop the connection without a reason.
+        app.MapHub<AgentsHub>(AgentsHubPath);
         return app;
     }
 }

@@ -36,7 +36,7 @@ internal sealed partial class EventStreamEndpoint(
     IHostApplicationLifetime lifetime,
     ILogger<EventStreamEndpoint> logger)
 {
-    private const string LastEventIdHeader = "Last-Event-ID";
+    public const string LastEventIdHeader = "Last-Event-ID";
 
     private static readonly byte[] HeartbeatComment = ": heartbeat\n\n"u8.ToArray();
 

@@ -1,3 +1,5 @@
+using AgentCore.Gateway.ServiceDefaults.OpenApi;
+using Microsoft.AspNetCore.OpenApi;
 using AgentCore.Gateway.Realtime.Authentication;
 
 namespace AgentCore.Gateway.Realtime.ServerSentEvents;
@@ -9,6 +11,7 @@ internal static class ServerSentEventsExtensions
     {
         builder.AddValidatedOptions<ServerSentEventsOptions>(ServerSentEventsOptions.SectionName);
         builder.Services.AddSingleton<EventStreamEndpoint>();
+        builder.Services.Configure<OpenApiOptions>(PublicApiExtensions.DocumentName, options => options.AddSchemaTransformer(EventStreamDocumentation.DescribeEventTypesAsync));
         return builder;
     }
 
@@ -17,7 +20,18 @@ internal static class ServerSentEventsExtensions
     {
         app.MapGet("/api/v1/events/stream", (HttpContext context, EventStreamEndpoint endpoint) => endpoint.HandleAsync(context))
             .RequireAuthorization(RealtimeAuthenticationExtensions.EventsReadPolicy)
-            .WithName("AgentEventStream");
+            .WithName("StreamEvents")
+            .WithSummary(EventStreamDocumentation.Summary)
+            .WithDescription(EventStreamDocumentation.Description)
+            .ProducesError(StatusCodes.Status400BadRequest,
+                "Unknown event type in types (details.supported_types), a malformed or future Last-Event-ID, or X-Request-ID not a UUID (INVALID_REQUEST).")
+            .ProducesError(StatusCodes.Status401Unauthorized, "Missing or invalid credentials (AUTHENTICATION_FAILED).")
+            .ProducesError(StatusCodes.Status403Forbidden, "Scope events.read or the tenant_id claim is missing (AUTHORIZATION_DENIED).")
+            .ProducesError(StatusCodes.Status404NotFound, "agent_id names no agent of the caller's tenant: unknown, or another tenant's (NOT_FOUND).")
+            .ProducesError(StatusCodes.Status429TooManyRequests,
+                "Rate limit exceeded, or the caller or its tenant already holds as many realtime connections as allowed (RATE_LIMIT_EXCEEDED; details.limit is subject or tenant); see Retry-After.")
+            .AddOpenApiOperationTransformer(EventStreamDocumentation.DescribeAsync)
+            .AsPublicApi("events");
         return app;
     }
 }

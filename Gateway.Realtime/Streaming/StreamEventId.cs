@@ -8,6 +8,9 @@ internal readonly record struct StreamEventId(ulong Milliseconds, ulong Sequence
 {
     public static readonly StreamEventId Zero = new(0, 0);
 
+    /// <summary>What <see cref="TryParse"/> accepts, as a regular expression: milliseconds, a dash, a sequence number.</summary>
+    public const string Pattern = "^[0-9]+-[0-9]+$";
+
     public static bool TryParse([NotNullWhen(true)] string? value, out StreamEventId id)
     {
         id = Zero;

@@ -1,6 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using AgentCore.Gateway.Contracts;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +22,7 @@ public static class PublicApiExtensions
     public const string DocumentName = "public";
     public const string DocumentPath = "/openapi/" + DocumentName + ".json";
     private const string JsonMediaType = "application/json";
+    private const string BearerScheme = "bearer";
 
     public static IHostApplicationBuilder AddPublicApiDocument(this IHostApplicationBuilder builder)
     {
@@ -33,18 +37,68 @@ public static class PublicApiExtensions
                 document.Info = new OpenApiInfo { Title = title, Version = "v1" };
                 return Task.CompletedTask;
             });
-            options.AddSchemaTransformer((schema, context, _) =>
+            options.AddOperationTransformer((operation, context, _) =>
             {
-                // ASP.NET Core maps most validation attributes to keywords, but not [AllowedValues].
-                if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(AllowedValuesAttribute), inherit: true) is [AllowedValuesAttribute allowed, ..])
+                // An endpoint that authorizes its caller itself validates the bearer token it was sent; the Edge keeps
+                // API keys to itself, so bearer is the only scheme a service can demand.
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                // ApiExplorer keeps the status and type of ProducesResponseTypeMetadata but not its description.
+                foreach (var produces in metadata.OfType<ProducesResponseTypeMetadata>().Where(produces => produces.Description is not null))
                 {
-                    schema.Enum = [.. allowed.Values.OfType<string>().Select(value => (JsonNode)JsonValue.Create(value))];
+                    if (operation.Responses?.GetValueOrDefault(produces.StatusCode.ToString(CultureInfo.InvariantCulture)) is OpenApiResponse response)
+                    {
+                        response.Description = produces.Description;
+                    }
+                }
+
+                if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any() && context.Document is { } document)
+                {
+                    document.Components ??= new OpenApiComponents();
+                    document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal);
+                    document.Components.SecuritySchemes.TryAdd(BearerScheme, new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT" });
+                    operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
                 }
 
                 return Task.CompletedTask;
             });
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                // ASP.NET Core maps most validation attributes to keywords, but not [AllowedValues]; on a list of
+                // strings it names the values its items may take.
+                if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(AllowedValuesAttribute), inherit: true) is [AllowedValuesAttribute allowed, ..])
+                {
+                    var values = allowed.Values.OfType<string>().Select(value => (JsonNode)JsonValue.Create(value)).ToList();
+                    if (schema.Items is OpenApiSchema items)
+                    {
+                        items.Enum = values;
+                    }
+                    else
+                    {
+                        schema.Enum = values;
+                    }
+                }
+
+                PublishNumbersAsNumbers(schema);
+                return Task.CompletedTask;
+            });
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The web defaults read numbers from JSON strings too (<see cref="JsonNumberHandling.AllowReadingFromString"/>), so
+    /// the generated schema of a number says <c>["integer", "string"]</c> with a digits pattern. The services keep
+    /// accepting such strings on the wire (clients may rely on it), but the published contract is the number: what
+    /// the services write and what clients should send.
+    /// </summary>
+    private static void PublishNumbersAsNumbers(OpenApiSchema schema)
+    {
+        if (schema.Type is { } type && type.HasFlag(JsonSchemaType.String)
+            && (type.HasFlag(JsonSchemaType.Integer) || type.HasFlag(JsonSchemaType.Number)))
+        {
+            schema.Type = type & ~JsonSchemaType.String;
+            schema.Pattern = null;
+        }
     }
 
     public static WebApplication MapPublicApiDocument(this WebApplication app)
@@ -70,4 +124,9 @@ public static class PublicApiExtensions
 
         return builder;
     }
+
+    /// <summary>Documents that the endpoints answer <paramref name="statusCode"/> with the error envelope, and when.</summary>
+    public static TBuilder ProducesError<TBuilder>(this TBuilder builder, int statusCode, string description)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ProducesResponseTypeMetadata(statusCode, typeof(ErrorEnvelope), [JsonMediaType]) { Description = description });
 }

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.Edge.OpenApi;
 using AgentCore.Gateway.TestSupport.OpenApi;
 
 namespace AgentCore.Gateway.Edge.Tests;
@@ -27,7 +26,7 @@ public sealed class PublicApiContractTests(EdgeFixture edge) : IClassFixture<Edg
     {
         using var client = edge.CreateClient();
         var served = await client.GetFromJsonAsync<JsonObject>("/api/v1/openapi.json", TestContext.Current.CancellationToken);
-        var source = PublicApiComposer.Compose(PublicApiSources.EdgeDocument(), PublicApiSources.ServiceSnapshots());
+        var source = PublicApiContract.Compose();
 
         var missing = Outline(source).Except(Outline(served!)).ToList();
 

@@ -61,10 +61,33 @@ public sealed class PublicApiContractTests(IdentityServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_token_exchange_answer_is_the_documented_one()
+    {
+        // An instance of its own, as the token-exchange tests have: the password grant here must not count against the shared per-client limit.
+        var service = await fixture.CreateService(new Dictionary<string, string?> { ["Identity:TokenEndpoint:PermitsPerClient"] = "1000" });
+        using var own = service.CreateClient();
+        var user = await AccessTokenAsync(await PasswordTokenAsync(own, "alice", AlicePassword, "agents.read agents.write"));
+
+        using var exchanged = await PostFormAsync(own, ApiToken,
+            ("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"), ("client_id", "agent-orchestrator"), ("client_secret", "dev-agent-secret"),
+            ("subject_token", user), ("subject_token_type", "urn:ietf:params:oauth:token-type:access_token"), ("resource", "http://localhost/mcp/agent-tools"));
+        await MatchesAsync("post", ApiToken, exchanged, HttpStatusCode.OK);
+
+        using var refused = await PostFormAsync(own, ApiToken,
+            ("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"), ("client_id", "agent-orchestrator"), ("client_secret", "dev-agent-secret"),
+            ("subject_token", user), ("subject_token_type", "urn:ietf:params:oauth:token-type:access_token"));
+        await MatchesAsync("post", ApiToken, refused, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task The_documented_token_request_parameters_are_the_grants_parameters()
     {
         // OpenIddict reads the standard OAuth parameters; the ones the grants use are exactly the documented ones.
-        string[] used = ["grant_type", "client_id", "client_secret", "scope", "username", "password", "code", "code_verifier", "redirect_uri", "refresh_token"];
+        string[] used =
+        [
+            "grant_type", "client_id", "client_secret", "scope", "resource", "username", "password", "code", "code_verifier", "redirect_uri", "refresh_token",
+            "subject_token", "subject_token_type", "actor_token", "actor_token_type",
+        ];
         PublicApiContract.AssertSameNames("token request", Contract.RequestPropertyNames("post", ApiToken, "application/x-www-form-urlencoded"), used);
         PublicApiContract.AssertSameNames("token request (JSON)", Contract.RequestPropertyNames("post", ApiToken), used);
 

@@ -17,6 +17,14 @@ public sealed class PublicApiContractTests(RealtimeFixture fixture)
     private static readonly PublicApiContract Contract = PublicApiContract.Document;
 
     [Fact]
+    public async Task The_snapshot_the_Edge_composes_from_is_the_document_the_service_serves()
+    {
+        await using var server = fixture.StartRealtime();
+        using var client = server.CreateHttpClient();
+        await PublicApiSnapshot.AssertCurrentAsync(client, "realtime", TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task Every_event_including_the_gap_event_has_a_documented_name_and_data()
     {
         await using var server = fixture.StartRealtime();

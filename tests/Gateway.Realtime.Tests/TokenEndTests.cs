@@ -73,29 +73,24 @@ public sealed class TokenEndTests(RealtimeFixture fixture)
     {
         await using var server = fixture.StartRealtime();
         var tenant = Ids.Tenant();
-        var token = fixture.Tokens.CreateToken(tenant);
-        await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "/hubs/agents"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(token))
-            .Build();
-        var told = Channel.CreateUnbounded<JsonElement>();
-        var closed = new TaskCompletionSource<Exception?>();
-        connection.On<JsonElement>("error", error => told.Writer.TryWrite(error));
-        connection.Closed += exception =>
-        {
-            closed.TrySetResult(exception);
-            return Task.CompletedTask;
-        };
-        await connection.StartAsync(TestContext.Current.CancellationToken);
+        await using var connection = await HubConnectionAsync(server, fixture.Tokens.CreateToken(tenant));
 
         await fixture.AnnounceRevocationAsync(TokenRevocationKinds.Subject, "user-" + tenant);
 
-        // The close itself carries the reason. The error message comes before it, but SignalR's client runs handlers on a
-        // task of its own and raises Closed without waiting for them: a loaded client may handle it after the close.
-        var closedWith = await closed.Task.WaitAsync(Bound, TestContext.Current.CancellationToken);
-        Assert.Contains("token revoked", closedWith?.Message ?? "(closed without a reason)", StringComparison.Ordinal);
-        var error = await told.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Bound, TestContext.Current.CancellationToken);
-        Assert.Equal("token revoked", error.GetProperty("message").GetString());
-        Assert.Equal(HubConnectionState.Disconnected, connection.State);
+        await connection.AssertEndedAsync("token revoked");
+    }
+
+    [Fact]
+    public async Task A_hub_connection_is_told_and_aborted_when_its_token_expires()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = fixture.StartRealtime(time: time);
+        var token = fixture.Tokens.CreateToken(Ids.Tenant(), expires: DateTimeOffset.UtcNow.AddMinutes(10));
+        await using var connection = await HubConnectionAsync(server, token);
+
+        time.Advance(TimeSpan.FromMinutes(11));
+
+        await connection.AssertEndedAsync("token expired");
     }
 
     [Fact]
@@ -129,5 +124,52 @@ public sealed class TokenEndTests(RealtimeFixture fixture)
 
         using var handshake = await AgentSocket.HandshakeAsync(server.BaseAddress, agent, token);
         Assert.Equal(HttpStatusCode.Unauthorized, handshake.StatusCode);
+    }
+
+    private static async Task<EndingHubConnection> HubConnectionAsync(RealtimeServer server, string token)
+    {
+        var connection = new EndingHubConnection(new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "/hubs/agents"), options => options.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .Build());
+        await connection.Hub.StartAsync(TestContext.Current.CancellationToken);
+
+        // The server runs invocations only once OnConnectedAsync is done, so after this round trip the token is watched.
+        await connection.Hub.InvokeAsync<string[]>("Unsubscribe", "no-agent", Array.Empty<string>(), TestContext.Current.CancellationToken);
+        return connection;
+    }
+
+    /// <summary>A hub connection that records the <c>error</c> messages it is told and how it closed.</summary>
+    private sealed class EndingHubConnection : IAsyncDisposable
+    {
+        private readonly Channel<JsonElement> told = Channel.CreateUnbounded<JsonElement>();
+        private readonly TaskCompletionSource<Exception?> closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public EndingHubConnection(HubConnection hub)
+        {
+            Hub = hub;
+            hub.On<JsonElement>("error", error => told.Writer.TryWrite(error));
+            hub.Closed += exception =>
+            {
+                closed.TrySetResult(exception);
+                return Task.CompletedTask;
+            };
+        }
+
+        public HubConnection Hub { get; }
+
+        /// <summary>
+        /// The close itself carries the reason. The error message comes before it, but SignalR's client runs handlers on a
+        /// task of its own and raises Closed without waiting for them: a loaded client may handle it after the close.
+        /// </summary>
+        public async Task AssertEndedAsync(string reason)
+        {
+            var closedWith = await closed.Task.WaitAsync(Bound, TestContext.Current.CancellationToken);
+            Assert.Contains(reason, closedWith?.Message ?? "(closed without a reason)", StringComparison.Ordinal);
+            var error = await told.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Bound, TestContext.Current.CancellationToken);
+            Assert.Equal(reason, error.GetProperty("message").GetString());
+            Assert.Equal(HubConnectionState.Disconnected, Hub.State);
+        }
+
+        public ValueTask DisposeAsync() => Hub.DisposeAsync();
     }
 }

@@ -23,7 +23,7 @@ internal static class AgentRuntimeStorageExtensions
             ServiceNames.AgentsDatabase,
             settings => settings.DisableRetry = true,
             options => options.UseNpgsql(npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 2, maxRetryDelay: TimeSpan.FromSeconds(1), errorCodesToAdd: null)));
-        builder.AddRequestReadiness(ReadinessNeeds.Tasks, nameof(AgentsDbContext));
+        builder.AddRequestReadiness(ReadinessNeeds.Tasks, nameof(AgentsDbContext), DatabaseMigration<AgentsDbContext>.HealthCheckName);
         builder.AddGatewayRedis();
         builder.AddMigration<AgentsDbContext, DevelopmentAgentSeeder>();
         return builder;

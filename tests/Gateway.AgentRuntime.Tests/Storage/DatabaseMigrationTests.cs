@@ -63,6 +63,22 @@ public sealed class DatabaseMigrationTests
         Assert.Empty(await AgentIdsAsync(database));
     }
 
+    [Fact]
+    public async Task While_the_schema_cannot_be_applied_the_tasks_routes_are_not_ready_though_PostgreSQL_answers()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        await using var redis = await RedisServer.StartAsync();
+        var database = await postgres.CreateDatabaseAsync("agents");
+        var withoutCreate = await RoleWithoutCreateAsync(database);
+        await using var runtime = Start("Production", withoutCreate, redis);
+        using var client = runtime.CreateDefaultClient(runtime.ClientOptions.BaseAddress);
+
+        using var ready = await client.GetAsync(new Uri($"/ready/{ReadinessNeeds.Tasks}", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.False(runtime.Services.GetRequiredService<DatabaseMigration<AgentsDbContext>>().IsApplied);
+    }
+
     private static WebApplicationFactory<Program> Start(string environment, string database, RedisServer redis)
     {
         var runtime = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -75,6 +91,23 @@ public sealed class DatabaseMigrationTests
         runtime.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         runtime.StartServer();
         return runtime;
+    }
+
+    /// <summary>A login that can connect to <paramref name="database"/> and read, but create nothing, so migrations fail while the database answers.</summary>
+    private static async Task<string> RoleWithoutCreateAsync(string database)
+    {
+        const string Role = "agents_without_create";
+        const string Password = "test-only-role-password";
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var create = new NpgsqlCommand(
+                $"CREATE ROLE {Role} LOGIN PASSWORD '{Password}'; REVOKE CREATE ON SCHEMA public FROM PUBLIC;",
+                connection);
+            await create.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        return new NpgsqlConnectionStringBuilder(database) { Username = Role, Password = Password }.ConnectionString;
     }
 
     private static async Task<List<string>> AgentIdsAsync(string database)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AgentCore.Gateway.Edge.OpenApi;
+using Microsoft.Extensions.Configuration;
 
 namespace AgentCore.Gateway.TestSupport.OpenApi;
 
@@ -381,8 +382,18 @@ public sealed class PublicApiContract
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
-    private static PublicApiContract Load() =>
-        new(PublicApiComposer.Compose(PublicApiSources.EdgeDocument(), PublicApiSources.ServiceSnapshots()));
+    /// <summary>The public document composed by the Edge's own composer from the Edge's part, the snapshots and the Edge's routes.</summary>
+    public static JsonObject Compose() => PublicApiComposer.Compose(PublicApiSources.EdgeDocument(), PublicApiSources.ServiceSnapshots(), LoadEdgeRoutes());
+
+    private static PublicApiContract Load() => new(Compose());
+
+    /// <summary>The credentials the Edge admits on each route, as its checked-in configuration (<c>Gateway.Edge/appsettings.json</c>) says.</summary>
+    private static PublicApiRoutes LoadEdgeRoutes()
+    {
+        using var settings = typeof(PublicApiContract).Assembly.GetManifestResourceStream("edge-appsettings.json")
+            ?? throw new InvalidOperationException("The embedded edge-appsettings.json is missing.");
+        return PublicApiRoutes.From(new ConfigurationBuilder().AddJsonStream(settings).Build());
+    }
 }
 
 /// <summary>A response held against the document: its JSON body (when it has one) and every departure found.</summary>
