@@ -33,6 +33,8 @@ builder.AddPublicApiDocument();
 
 var app = builder.Build();
 
+app.UseAgentWebSockets();
+app.UseRouting();
 app.UseServiceDefaults();
 app.UseInputValidation();
 app.UseEdgeTrust();

@@ -15,6 +15,9 @@ public sealed class AccessTokenAuthenticationOptions : AuthenticationSchemeOptio
     /// set headers there (WebSocket and SignalR handshakes). Default: none.
     /// </summary>
     public IList<PathString> QueryTokenPaths { get; } = [];
+
+    /// <summary>True when a request to <paramref name="path"/> may carry its token in the query.</summary>
+    public bool AcceptsQueryToken(PathString path) => QueryTokenPaths.Any(path.StartsWithSegments);
 }
 
 /// <summary>
@@ -32,43 +35,23 @@ public sealed class AccessTokenAuthenticationHandler(
 {
     public const string SchemeName = "Bearer";
 
-    private string? failure;
-    private TimeSpan? unavailableFor;
+    private BearerAuthentication authentication;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var credentials = BearerCredentials.Read(Request, Options.QueryTokenPaths.Any(path => Request.Path.StartsWithSegments(path)));
-        if (credentials.Count == 0)
+        authentication = await BearerAuthentication.AuthenticateAsync(tokens, Request, Options.AcceptsQueryToken(Request.Path), Context.RequestAborted)
+            .ConfigureAwait(false);
+        if (authentication.Identity is { } identity)
         {
-            return AuthenticateResult.NoResult();
+            var properties = new AuthenticationProperties { ExpiresUtc = identity.Token?.ExpiresAt };
+            return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), properties, SchemeName));
         }
 
-        if (credentials.Count > 1)
-        {
-            return Fail("The request carries more than one credential.");
-        }
-
-        var validation = await tokens.ValidateAsync(credentials.Token!, Context.RequestAborted).ConfigureAwait(false);
-        if (validation.Identity is not { } identity)
-        {
-            unavailableFor = validation.RetryAfter;
-            return Fail(validation.Error!);
-        }
-
-        var properties = new AuthenticationProperties { ExpiresUtc = identity.Token?.ExpiresAt };
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), properties, SchemeName));
+        return authentication.HasCredential ? AuthenticateResult.Fail(authentication.Failure!) : AuthenticateResult.NoResult();
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) => unavailableFor is { } retryAfter
-        ? AccessTokenResponses.UnavailableAsync(Context, failure!, retryAfter)
-        : AccessTokenResponses.ChallengeAsync(Context, failure, "A valid bearer access token is required.");
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) => authentication.RefuseAsync(Context);
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         AccessTokenResponses.ForbidAsync(Context);
-
-    private AuthenticateResult Fail(string reason)
-    {
-        failure = reason;
-        return AuthenticateResult.Fail(reason);
-    }
 }

@@ -9,7 +9,7 @@ namespace AgentCore.Gateway.Authentication.EdgeTrust;
 
 public static class EdgeTrustExtensions
 {
-    /// <summary>Binds and validates <see cref="EdgeTrustOptions"/> (the <c>EdgeTrust</c> section) for signing or verifying, once.</summary>
+    /// <summary>Binds and validates <see cref="EdgeTrustOptions"/> (the <c>EdgeTrust</c> section) for signing or verifying, and the <see cref="EdgeTrustVerifier"/>, once.</summary>
     public static TBuilder AddEdgeTrust<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -17,6 +17,7 @@ public static class EdgeTrustExtensions
         {
             builder.Services.AddSingleton<EdgeTrustRegistered>();
             builder.AddValidatedOptions<EdgeTrustOptions>(EdgeTrustOptions.SectionName);
+            builder.Services.AddSingleton<EdgeTrustVerifier>();
         }
 
         return builder;

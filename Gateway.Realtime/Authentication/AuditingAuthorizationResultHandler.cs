@@ -10,15 +10,7 @@ internal sealed class AuditingAuthorizationResultHandler(ConnectionAudit audit) 
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Challenged)
-        {
-            audit.Rejected(context, "authentication_failed");
-        }
-        else if (authorizeResult.Forbidden)
-        {
-            audit.Rejected(context, "insufficient_scope");
-        }
-
+        audit.Refused(context, authorizeResult);
         return standard.HandleAsync(next, context, policy, authorizeResult);
     }
 }

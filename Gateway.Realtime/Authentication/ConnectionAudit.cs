@@ -1,5 +1,6 @@
 using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Messaging.Auditing;
+using Microsoft.AspNetCore.Authorization.Policy;
 
 namespace AgentCore.Gateway.Realtime.Authentication;
 
@@ -11,6 +12,19 @@ internal sealed class ConnectionAudit(IAuditTrail trail, TimeProvider time)
 
     public void Rejected(HttpContext context, string reason, string? agentId = null) =>
         Record(context, AuditEventTypes.RealtimeRejected, AuditOutcomes.Denied, reason, TransportOf(context), agentId);
+
+    /// <summary>Audits the refusal of an authorization decision: no or bad token (challenged), or a missing scope (forbidden).</summary>
+    public void Refused(HttpContext context, PolicyAuthorizationResult result)
+    {
+        if (result.Challenged)
+        {
+            Rejected(context, "authentication_failed");
+        }
+        else if (result.Forbidden)
+        {
+            Rejected(context, "insufficient_scope");
+        }
+    }
 
     private void Record(HttpContext context, string type, string outcome, string? reason, string transport, string? agentId)
     {

@@ -12,7 +12,7 @@ internal static class RealtimeAuthenticationExtensions
     /// <summary>
     /// The gateway's shared access-token validation (the token may also come as <c>access_token</c> on WebSocket and
     /// hub handshakes), the <see cref="EventsReadPolicy"/>, the end of connections whose token is revoked or expires,
-    /// and auditing of every connection decision. Needs <c>AddAuditTrail</c> and <c>AddGatewayRedis</c>.
+    /// auditing of every connection decision, and the same checks for handshakes outside the pipeline (<see cref="HandshakeChecks"/>). Needs <c>AddAuditTrail</c> and <c>AddGatewayRedis</c>.
     /// </summary>
     public static TBuilder AddRealtimeAuthentication<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -24,6 +24,7 @@ internal static class RealtimeAuthenticationExtensions
                 .RequireAssertion(context => context.User.FindFirst(GatewayClaims.TenantId)?.Value is { Length: > 0 }));
         builder.Services.AddSingleton<ConnectionAudit>();
         builder.Services.AddSingleton<ConnectionLifetimes>();
+        builder.Services.AddSingleton<HandshakeChecks>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
         return builder;
     }

@@ -1,5 +1,6 @@
+using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.Realtime.Authentication;
-using Microsoft.AspNetCore.Mvc;
+using AgentCore.Gateway.ServiceDefaults.Errors;
 
 namespace AgentCore.Gateway.Realtime.WebSockets;
 
@@ -22,11 +23,25 @@ internal static class WebSocketExtensions
         return builder;
     }
 
-    /// <summary><c>/ws/agents/{agent_id}</c>, for callers with <c>events.read</c>.</summary>
-    public static WebApplication MapAgentWebSockets(this WebApplication app)
+    /// <summary>
+    /// WebSockets, and the handshakes of <c>/ws/agents/{agent_id}</c> taken out of the pipeline
+    /// (<see cref="AgentWebSocketMiddleware"/>). Call first, before every other middleware, routing included.
+    /// </summary>
+    public static WebApplication UseAgentWebSockets(this WebApplication app)
     {
         app.UseWebSockets();
-        app.MapGet("/ws/agents/{agent_id}", (HttpContext context, [FromRoute(Name = "agent_id")] string agentId, AgentWebSocketEndpoint endpoint) => endpoint.HandleAsync(context, agentId))
+        app.UseMiddleware<AgentWebSocketMiddleware>();
+        return app;
+    }
+
+    /// <summary>
+    /// <c>/ws/agents/{agent_id}</c> in the pipeline, for callers with <c>events.read</c>: only requests that are not
+    /// WebSocket handshakes reach it (<see cref="UseAgentWebSockets"/> takes those), and get 400.
+    /// </summary>
+    public static WebApplication MapAgentWebSockets(this WebApplication app)
+    {
+        app.MapGet(AgentWebSocketEndpoint.Route, (HttpContext context) => ErrorResponses.WriteAsync(
+                context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "This endpoint only accepts WebSocket upgrade requests."))
             .RequireAuthorization(RealtimeAuthenticationExtensions.EventsReadPolicy)
             .WithName("AgentWebSocket");
         return app;

@@ -21,7 +21,7 @@ public static partial class ErrorEnvelopeExtensions
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            ExceptionHandler = WriteExceptionAsync,
+            ExceptionHandler = context => WriteExceptionAsync(context, context.Features.Get<IExceptionHandlerFeature>()?.Error),
             StatusCodeSelector = exception => exception switch
             {
                 BadHttpRequestException bad => bad.StatusCode,
@@ -39,9 +39,19 @@ public static partial class ErrorEnvelopeExtensions
         return app;
     }
 
-    private static Task WriteExceptionAsync(HttpContext context)
+    /// <summary>
+    /// Answers <paramref name="exception"/> as the exception handler of <see cref="UseErrorEnvelope"/> does, for code
+    /// that answers requests before it (a WebSocket handshake that leaves the pipeline): whatever the response held is
+    /// cleared. The response must not have started.
+    /// </summary>
+    public static Task WriteUnhandledAsync(HttpContext context, Exception exception)
     {
-        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        context.Response.Clear();
+        return WriteExceptionAsync(context, exception);
+    }
+
+    private static Task WriteExceptionAsync(HttpContext context, Exception? exception)
+    {
         if (exception is BadHttpRequestException bad)
         {
             return ErrorResponses.WriteAsync(context, bad.StatusCode, ErrorCodes.ForStatus(bad.StatusCode), DescribeStatus(bad.StatusCode));

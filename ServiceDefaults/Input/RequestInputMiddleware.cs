@@ -1,5 +1,3 @@
-using AgentCore.Gateway.Contracts;
-using AgentCore.Gateway.ServiceDefaults.Errors;
 using Microsoft.AspNetCore.Http;
 
 namespace AgentCore.Gateway.ServiceDefaults.Input;
@@ -11,50 +9,15 @@ namespace AgentCore.Gateway.ServiceDefaults.Input;
 /// </summary>
 internal sealed class RequestInputMiddleware(RequestDelegate next)
 {
-    public Task InvokeAsync(HttpContext context)
-    {
-        var request = context.Request;
-        if (InputText.FindNameProblem(request.Path.Value) is { } pathProblem)
-        {
-            return RefuseAsync(context, $"The request path {pathProblem}.", "path");
-        }
-
-        foreach (var (name, values) in request.Query)
-        {
-            if (InputText.FindNameProblem(name) is not null)
-            {
-                return RefuseAsync(context, "A query parameter name contains a control character or a lone surrogate.", "query");
-            }
-
-            foreach (var value in values)
-            {
-                if (InputText.FindNameProblem(value) is { } problem)
-                {
-                    return RefuseAsync(context, $"The query parameter '{name}' {problem}.", "query");
-                }
-            }
-        }
-
-        foreach (var (name, values) in request.Headers)
-        {
-            foreach (var value in values)
-            {
-                if (InputText.FindHeaderProblem(value) is { } problem)
-                {
-                    return RefuseAsync(context, $"The header '{name}' {problem}.", "header");
-                }
-            }
-        }
-
-        return HasJsonBody(request) ? CheckJsonBodyAsync(context) : next(context);
-    }
+    public Task InvokeAsync(HttpContext context) =>
+        RequestInput.RefuseUnacceptableText(context) ?? (HasJsonBody(context.Request) ? CheckJsonBodyAsync(context) : next(context));
 
     private Task CheckJsonBodyAsync(HttpContext context)
     {
         // A body that is already in memory (the Edge holds each proxied body in one buffer) is checked where it is.
         if (context.Request.Body is MemoryStream memory && memory.TryGetBuffer(out var buffered))
         {
-            return JsonInput.FindTextProblem(buffered.AsSpan((int)memory.Position)) is { } problem ? RefuseAsync(context, problem.Describe(), "body") : next(context);
+            return JsonInput.FindTextProblem(buffered.AsSpan((int)memory.Position)) is { } problem ? RequestInput.RefuseAsync(context, problem.Describe(), "body") : next(context);
         }
 
         return CopyAndCheckJsonBodyAsync(context);
@@ -69,7 +32,7 @@ internal sealed class RequestInputMiddleware(RequestDelegate next)
         request.Body.Position = 0;
         if (JsonInput.FindTextProblem(body.GetBuffer().AsSpan(0, (int)body.Length)) is { } problem)
         {
-            await RefuseAsync(context, problem.Describe(), "body").ConfigureAwait(false);
+            await RequestInput.RefuseAsync(context, problem.Describe(), "body").ConfigureAwait(false);
             return;
         }
 
@@ -79,8 +42,4 @@ internal sealed class RequestInputMiddleware(RequestDelegate next)
     private static bool HasJsonBody(HttpRequest request) =>
         (request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0))
         && request.HasJsonContentType();
-
-    private static Task RefuseAsync(HttpContext context, string message, string location) =>
-        ErrorResponses.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, message,
-            new Dictionary<string, object?> { ["location"] = location });
 }

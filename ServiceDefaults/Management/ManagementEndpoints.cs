@@ -19,8 +19,11 @@ public static class ManagementEndpoints
 
     /// <summary>True when the request arrived on the configured management port.</summary>
     public static bool IsManagementRequest(this HttpContext context) =>
-        context.RequestServices.GetRequiredService<IOptions<ManagementOptions>>().Value.Port is { } port
-        && context.Connection.LocalPort == port;
+        context.IsManagementRequest(context.RequestServices.GetRequiredService<IOptions<ManagementOptions>>().Value);
+
+    /// <summary>True when the request arrived on <paramref name="options"/>' management port (for code that must not touch the request's services).</summary>
+    public static bool IsManagementRequest(this HttpContext context, ManagementOptions options) =>
+        options.Port is { } port && context.Connection.LocalPort == port;
 
     internal sealed class PortMiddleware(RequestDelegate next, IOptions<ManagementOptions> options)
     {

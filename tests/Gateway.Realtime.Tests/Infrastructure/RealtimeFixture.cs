@@ -37,8 +37,8 @@ public sealed class RealtimeFixture : IAsyncLifetime
         producer = builder.Build();
     }
 
-    /// <summary>A Realtime instance on this fixture's Redis and token server, with extra settings and optionally a fake clock.</summary>
-    internal RealtimeServer StartRealtime(IReadOnlyDictionary<string, string?>? overrides = null, TimeProvider? time = null)
+    /// <summary>A Realtime instance on this fixture's Redis and token server, with extra settings and optionally a fake clock or other services.</summary>
+    internal RealtimeServer StartRealtime(IReadOnlyDictionary<string, string?>? overrides = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -54,7 +54,7 @@ public sealed class RealtimeFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        return RealtimeServer.Start(settings, time);
+        return RealtimeServer.Start(settings, time, services);
     }
 
     /// <summary>A new agent of <paramref name="tenantId"/>, registered in the agent directory as the AgentRuntime registers its agents.</summary>

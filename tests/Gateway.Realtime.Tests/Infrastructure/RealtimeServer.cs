@@ -15,18 +15,20 @@ internal sealed class RealtimeServer : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> settings;
     private readonly TimeProvider? time;
+    private readonly Action<IServiceCollection>? services;
 
-    private RealtimeServer(IReadOnlyDictionary<string, string?> settings, TimeProvider? time)
+    private RealtimeServer(IReadOnlyDictionary<string, string?> settings, TimeProvider? time, Action<IServiceCollection>? services)
     {
         this.settings = settings;
         this.time = time;
+        this.services = services;
     }
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public static RealtimeServer Start(IReadOnlyDictionary<string, string?> settings, TimeProvider? time = null)
+    public static RealtimeServer Start(IReadOnlyDictionary<string, string?> settings, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
-        var server = new RealtimeServer(settings, time);
+        var server = new RealtimeServer(settings, time, services);
         server.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         server.StartServer();
         server.BaseAddress = new Uri(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -53,6 +55,11 @@ internal sealed class RealtimeServer : WebApplicationFactory<Program>
         if (time is not null)
         {
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(time)));
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
         }
     }
 }
