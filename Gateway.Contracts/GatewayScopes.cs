@@ -8,4 +8,14 @@ public static class GatewayScopes
     public const string EventsRead = "events.read";
     public const string AuditRead = "audit.read";
     public const string GatewayAdmin = "gateway.admin";
+
+    /// <summary>Every scope above and what it grants, as the public API document tells clients.</summary>
+    public static IReadOnlyDictionary<string, string> Descriptions { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [AgentsRead] = "Read agents and tasks",
+        [AgentsWrite] = "Create tasks",
+        [EventsRead] = "Stream events",
+        [AuditRead] = "Query the audit trail",
+        [GatewayAdmin] = "Administer API keys",
+    };
 }

@@ -1,4 +1,6 @@
 using AgentCore.Gateway.Authentication.EdgeTrust;
+using AgentCore.Gateway.ServiceDefaults.OpenApi;
+using Microsoft.AspNetCore.OpenApi;
 using Scalar.AspNetCore;
 
 namespace AgentCore.Gateway.Edge.OpenApi;
@@ -7,12 +9,13 @@ internal static class OpenApiExtensions
 {
     public const string DocumentPath = "/api/v1/openapi.json";
     public const string PortalPath = "/docs";
-    private const string Title = "AgentCore Gateway API";
+    private const string Title = EdgeApiDocumentTransformer.Title;
 
     /// <summary>
     /// The public API's OpenAPI document. Most of the API is proxied, so ASP.NET Core cannot discover it here: each
     /// service describes its own endpoints, the Edge fetches those documents (keeping the last copy, and a checked-in
-    /// snapshot until the first fetch) and composes them with what only it knows (<c>edge-api.json</c>).
+    /// snapshot until the first fetch) and composes them with its own document: generated, as a service's is, from the
+    /// endpoints it serves itself and what only it knows (<see cref="EdgeApiDocumentTransformer"/>).
     /// </summary>
     public static IHostApplicationBuilder AddEdgeApiDocumentation(this IHostApplicationBuilder builder)
     {
@@ -21,7 +24,14 @@ internal static class OpenApiExtensions
         builder.Services.AddHostedService<ServiceApiDocumentRefresher>();
         // Signed as the Edge signs what it forwards: a service's port serves nothing unsigned.
         builder.Services.AddHttpClient(ServiceApiDocumentRefresher.HttpClientName).AddEdgeSignature();
-        builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer<PublicApiDocumentTransformer>());
+        builder.AddPublicApiDocument();
+        builder.Services.Configure<OpenApiOptions>(PublicApiExtensions.DocumentName, options => options.AddDocumentTransformer<EdgeApiDocumentTransformer>());
+        // The served document is the composition alone: the Edge's own endpoints enter it through its public document.
+        builder.Services.AddOpenApi("v1", options =>
+        {
+            options.ShouldInclude = _ => false;
+            options.AddDocumentTransformer<PublicApiDocumentTransformer>();
+        });
         return builder;
     }
 
@@ -40,7 +50,7 @@ internal static class OpenApiExtensions
             .WithTitle(Title)
             // Absolute, and on the page's own origin whatever name the browser used for the Edge.
             .AddDocument("v1", Title, $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{DocumentPath}")
-            .AddPreferredSecuritySchemes("oauth2")
+            .AddPreferredSecuritySchemes(PublicApiRoutes.OAuthScheme)
             .WithNonce()
             .HideDeveloperTools()
             .DisableDefaultFonts()

@@ -3,13 +3,15 @@ using System.Text.Json.Nodes;
 namespace AgentCore.Gateway.Edge.OpenApi;
 
 /// <summary>
-/// Composes the public API document from what only the Edge knows (<c>edge-api.json</c>: top-level info, its own
-/// endpoints, security schemes, the error envelope and its refusals) and each service's own document. Works on JSON so
+/// Composes the public API document from the Edge's own (generated from its endpoints, with what only the Edge knows:
+/// top-level info, security schemes, the error envelope and its refusals; see <c>EdgeApiDocumentTransformer</c>)
+/// and each service's own document. Works on JSON so
 /// that the contract tests compose the very same document from the same inputs.
 /// </summary>
 /// <remarks>
 /// Every service operation gets its request-id header and the refusals the Edge itself may answer before or instead of
-/// the service (<see cref="RefusalNames"/>), unless the service documents that status itself. Its security requirement
+/// the service (<see cref="RefusalNames"/>), unless the service documents that status itself; the document declares the
+/// Edge's tags, then each service's. Its security requirement
 /// is what the Edge admits on the route that serves it (<see cref="PublicApiRoutes"/>), narrowed to the schemes the
 /// service demands itself when it documents any (a service that validates bearer tokens never sees an API key, which
 /// stays at the Edge); on a route where the Edge asks for no credentials, the service's own requirement stands. A service's
@@ -46,11 +48,21 @@ internal static class PublicApiComposer
         var refusals = components["responses"] as JsonObject ?? [];
         var requestId = components["parameters"]?["RequestId"];
         var edgeSchemas = schemas.Select(schema => schema.Key).ToHashSet(StringComparer.Ordinal);
+        var tags = composed["tags"] as JsonArray ?? [];
+        composed["tags"] = tags;
 
         foreach (var (name, source) in services.OrderBy(service => service.Key, StringComparer.Ordinal))
         {
             var clashing = Clashing(source, name, schemas, edgeSchemas);
             var document = Renamed(source, name, clashing);
+            foreach (var tag in document["tags"] as JsonArray ?? [])
+            {
+                if (!tags.Any(held => (string?)held?["name"] == (string?)tag?["name"]))
+                {
+                    tags.Add(tag?.DeepClone());
+                }
+            }
+
             foreach (var (schemaName, schema) in document["components"]?["schemas"] as JsonObject ?? [])
             {
                 if (clashing.Contains(schemaName))

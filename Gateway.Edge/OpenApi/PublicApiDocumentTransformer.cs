@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using AgentCore.Gateway.ServiceDefaults.OpenApi;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -5,15 +7,19 @@ namespace AgentCore.Gateway.Edge.OpenApi;
 
 /// <summary>
 /// Puts the composed public API (<see cref="ServiceApiDocuments.Composed"/>) into the document ASP.NET Core generates
-/// for the Edge.
+/// for the Edge, composing the services' documents with the Edge's own, generated from its endpoints
+/// (<see cref="PublicApiExtensions.DocumentName"/>).
 /// </summary>
-internal sealed class PublicApiDocumentTransformer(ServiceApiDocuments services) : IOpenApiDocumentTransformer
+internal sealed class PublicApiDocumentTransformer(
+    ServiceApiDocuments services,
+    [FromKeyedServices(PublicApiExtensions.DocumentName)] IOpenApiDocumentProvider edge) : IOpenApiDocumentTransformer
 {
-    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
-        var source = services.Composed();
+        var own = await edge.GetOpenApiDocumentAsync(cancellationToken);
+        var source = services.Composed(JsonNode.Parse(await own.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, cancellationToken))!.AsObject());
         document.Info = source.Info;
-        // The document's tags are the public API's: the Edge's own generated endpoints must not add a group of their own.
+        // The tags are the composition's: the Edge's own and every service's, each declared once.
         document.Tags = source.Tags;
         document.Paths ??= [];
         foreach (var (path, item) in source.Paths)
@@ -26,7 +32,6 @@ internal sealed class PublicApiDocumentTransformer(ServiceApiDocuments services)
         document.Components.Responses = Merge(document.Components.Responses, source.Components?.Responses);
         document.Components.Parameters = Merge(document.Components.Parameters, source.Components?.Parameters);
         document.Components.SecuritySchemes = Merge(document.Components.SecuritySchemes, source.Components?.SecuritySchemes);
-        return Task.CompletedTask;
     }
 
     private static Dictionary<string, T> Merge<T>(IDictionary<string, T>? generated, IDictionary<string, T>? composed)

@@ -13,6 +13,7 @@ internal sealed class PublicApiRoutes
 {
     public const string BearerScheme = "bearer";
     public const string ApiKeyScheme = "apiKey";
+    public const string OAuthScheme = "oauth2";
 
     private const string CatchAllPrefix = "{**";
     private readonly IReadOnlyList<Route> routes;

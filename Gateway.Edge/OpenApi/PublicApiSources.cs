@@ -3,17 +3,13 @@ using System.Text.Json.Nodes;
 namespace AgentCore.Gateway.Edge.OpenApi;
 
 /// <summary>
-/// The inputs of the public API document embedded in the assembly: the Edge's own part (<c>edge-api.json</c>) and a
-/// snapshot of each service's document (<c>OpenApi/Services/{cluster}.json</c>, held equal to what the service serves
-/// by the service's tests). The contract tests embed and read the same files.
+/// The snapshot of each service's document embedded in the assembly (<c>OpenApi/Services/{cluster}.json</c>, held equal
+/// to what the service serves by the service's tests). The contract tests embed and read the same files.
 /// </summary>
 internal static class PublicApiSources
 {
-    private const string EdgeResource = "edge-api.json";
     private const string ServicePrefix = "public-api/";
     private const string ServiceSuffix = ".json";
-
-    public static JsonObject EdgeDocument() => Read(EdgeResource);
 
     /// <summary>Each service's snapshot, by the name of the cluster that serves it.</summary>
     public static IEnumerable<KeyValuePair<string, JsonObject>> ServiceSnapshots() =>

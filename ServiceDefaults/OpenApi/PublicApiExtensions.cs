@@ -79,6 +79,11 @@ public static class PublicApiExtensions
                 }
 
                 PublishNumbersAsNumbers(schema);
+                if (context.JsonTypeInfo.Type == typeof(ErrorBody))
+                {
+                    DescribeErrorBody(schema);
+                }
+
                 return Task.CompletedTask;
             });
         });
@@ -98,6 +103,23 @@ public static class PublicApiExtensions
         {
             schema.Type = type & ~JsonSchemaType.String;
             schema.Pattern = null;
+        }
+    }
+
+    /// <summary>
+    /// The envelope's schema is generated from the <see cref="ErrorEnvelope"/> record; what the record's types cannot
+    /// say comes from the contracts too: the codes of <see cref="ErrorCodes"/>, and that the request id is a UUID.
+    /// </summary>
+    private static void DescribeErrorBody(OpenApiSchema schema)
+    {
+        if (schema.Properties?.TryGetValue("code", out var code) == true && code is OpenApiSchema codes)
+        {
+            codes.Examples = [.. typeof(ErrorCodes).GetFields().Where(field => field.IsLiteral).Select(field => (JsonNode)JsonValue.Create((string)field.GetRawConstantValue()!))];
+        }
+
+        if (schema.Properties?.TryGetValue("request_id", out var requestId) == true && requestId is OpenApiSchema uuid)
+        {
+            uuid.Format = "uuid";
         }
     }
 

@@ -13,6 +13,7 @@ public sealed class PublicApiComposerTests
           "openapi": "3.1.1",
           "info": { "title": "edge", "version": "v1" },
           "paths": {},
+          "tags": [{ "name": "health" }],
           "components": {
             "schemas": { "ErrorEnvelope": { "type": "object", "description": "the edge's" } },
             "responses": { "EdgeUnauthorized": { "description": "refused by the edge" } },
@@ -28,6 +29,8 @@ public sealed class PublicApiComposerTests
         var second = Service("/b", "Gadget", """{ "type": "object", "properties": { "widget": { "$ref": "#/components/schemas/Widget" } } }""");
         second["components"]!["schemas"]!["Widget"] = JsonNode.Parse("""{ "type": "object", "properties": { "b": { "type": "string" } } }""");
         second["components"]!["schemas"]!["ErrorEnvelope"] = JsonNode.Parse("""{ "type": "object", "description": "the service's" }""");
+        first["tags"] = JsonNode.Parse("""[{ "name": "first" }]""");
+        second["tags"] = JsonNode.Parse("""[{ "name": "health" }, { "name": "second" }, { "name": "first" }]""");
 
         var routes = Routes(new() { ["ReverseProxy:Routes:any:Match:Path"] = "/{**rest}", ["ReverseProxy:Routes:any:AuthorizationPolicy"] = "default" });
 
@@ -45,6 +48,7 @@ public sealed class PublicApiComposerTests
         Assert.Equal("X-Request-ID", (string?)operation["parameters"]![0]!["name"]);
         Assert.NotNull(operation["security"]![0]!["bearer"]);
         Assert.NotNull(composed["paths"]!["/b"]);
+        Assert.Equal(["health", "first", "second"], composed["tags"]!.AsArray().Select(tag => (string?)tag!["name"]));
     }
 
     [Fact]

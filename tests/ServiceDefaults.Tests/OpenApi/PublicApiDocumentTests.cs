@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using AgentCore.Gateway.Contracts;
 using AgentCore.Gateway.ServiceDefaults.OpenApi;
 
 namespace AgentCore.Gateway.ServiceDefaults.Tests.OpenApi;
@@ -38,6 +39,19 @@ public sealed class PublicApiDocumentTests
         Assert.Equal("http", (string?)document["components"]!["securitySchemes"]!["bearer"]!["type"]);
         Assert.Equal("No such thing.", (string?)guarded["responses"]!["404"]!["description"]);
         Assert.Null(document["paths"]!["/open"]!["get"]!["security"]);
+    }
+
+    [Fact]
+    public async Task The_error_envelope_names_the_contracts_codes_and_a_uuid_request_id()
+    {
+        await using var host = await StartAsync(app => app.MapGet("/missing", () => TypedResults.Ok()).ProducesError(StatusCodes.Status404NotFound).AsPublicApi("things"));
+
+        var body = (await DocumentAsync(host))["components"]!["schemas"]![nameof(ErrorBody)]!["properties"]!;
+
+        Assert.Equal(
+            typeof(ErrorCodes).GetFields().Where(field => field.IsLiteral).Select(field => (string)field.GetRawConstantValue()!).Order(StringComparer.Ordinal),
+            body["code"]!["examples"]!.AsArray().Select(code => (string)code!).Order(StringComparer.Ordinal));
+        Assert.Equal("uuid", (string?)body["request_id"]!["format"]);
     }
 
     private static Task<LoopbackHost> StartAsync(Action<WebApplication> mapEndpoints) =>

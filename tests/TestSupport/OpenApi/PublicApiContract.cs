@@ -30,6 +30,9 @@ public sealed class PublicApiContract
     /// </summary>
     public static PublicApiContract Document { get; } = Load();
 
+    /// <summary>Any public API document as a contract, such as the one an Edge serves.</summary>
+    public static PublicApiContract From(JsonObject document) => new(document);
+
     /// <summary>The operation, or an exception naming what the document lacks.</summary>
     public JsonObject Operation(string method, string path) =>
         document["paths"]?[path]?[method.ToLowerInvariant()] as JsonObject
@@ -382,10 +385,20 @@ public sealed class PublicApiContract
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
-    /// <summary>The public document composed by the Edge's own composer from the Edge's part, the snapshots and the Edge's routes.</summary>
-    public static JsonObject Compose() => PublicApiComposer.Compose(PublicApiSources.EdgeDocument(), PublicApiSources.ServiceSnapshots(), LoadEdgeRoutes());
+    /// <summary>
+    /// The public document composed by the Edge's own composer from the snapshots of the Edge's own document
+    /// (<see cref="PublicApiSnapshot.EdgeFile"/>) and the services', and the Edge's routes.
+    /// </summary>
+    public static JsonObject Compose() => PublicApiComposer.Compose(LoadEdgeDocument(), PublicApiSources.ServiceSnapshots(), LoadEdgeRoutes());
 
     private static PublicApiContract Load() => new(Compose());
+
+    private static JsonObject LoadEdgeDocument()
+    {
+        using var document = typeof(PublicApiContract).Assembly.GetManifestResourceStream(PublicApiSnapshot.EdgeFile)
+            ?? throw new InvalidOperationException($"The embedded {PublicApiSnapshot.EdgeFile} is missing.");
+        return JsonNode.Parse(document)!.AsObject();
+    }
 
     /// <summary>The credentials the Edge admits on each route, as its checked-in configuration (<c>Gateway.Edge/appsettings.json</c>) says.</summary>
     private static PublicApiRoutes LoadEdgeRoutes()

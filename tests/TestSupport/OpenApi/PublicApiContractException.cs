@@ -24,7 +24,7 @@ public sealed class PublicApiContractException : Exception
         if (violations.Count > 0)
         {
             throw new PublicApiContractException(
-                "The service and the public API document disagree (a service's part is generated from its endpoints, the Edge's is edge-api.json); fix whichever is wrong:" + Environment.NewLine + string.Join(Environment.NewLine, violations));
+                "The service and the public API document disagree (a service's part is generated from its endpoints, the Edge's from its own endpoints and OpenApi/EdgeApiDocumentTransformer); fix whichever is wrong:" + Environment.NewLine + string.Join(Environment.NewLine, violations));
         }
     }
 }

@@ -8,12 +8,14 @@ namespace AgentCore.Gateway.TestSupport.OpenApi;
 /// <summary>
 /// Holds the snapshot of a service's public API document (<c>Gateway.Edge/OpenApi/Services/{cluster}.json</c>, which
 /// the Edge serves until it has fetched the service's own, and from which <see cref="PublicApiContract"/> composes the
-/// contract) equal to what the service serves now. Set <c>OPENAPI_SNAPSHOTS=write</c> to write it afresh after changing
-/// a service's endpoints, and commit the file.
+/// contract) equal to what the service serves now, and the snapshot of the Edge's own document
+/// (<c>Gateway.Edge/OpenApi/edge.json</c>) equal to what the Edge generates. Set <c>OPENAPI_SNAPSHOTS=write</c> to write
+/// it afresh after changing the endpoints, and commit the file.
 /// </summary>
 public static class PublicApiSnapshot
 {
     public const string DocumentPath = "/openapi/public.json";
+    public const string EdgeFile = "edge.json";
     private const string WriteVariable = "OPENAPI_SNAPSHOTS";
 
     private static readonly JsonSerializerOptions Indented = new()
@@ -27,7 +29,16 @@ public static class PublicApiSnapshot
         ArgumentNullException.ThrowIfNull(service);
         var served = await service.GetFromJsonAsync<JsonObject>(DocumentPath, cancellationToken)
             ?? throw new InvalidOperationException($"The service answered no document at {DocumentPath}.");
-        var file = Path.Combine(RepositoryRoot(), "Gateway.Edge", "OpenApi", "Services", cluster + ".json");
+        await AssertSnapshotAsync(served, Path.Combine("Services", cluster + ".json"), $"what the service serves at {DocumentPath}", cancellationToken);
+    }
+
+    /// <summary>Holds the snapshot of the Edge's own document equal to <paramref name="generated"/>.</summary>
+    public static Task AssertEdgeCurrentAsync(JsonObject generated, CancellationToken cancellationToken) =>
+        AssertSnapshotAsync(generated, EdgeFile, "the document the Edge generates from its own endpoints", cancellationToken);
+
+    private static async Task AssertSnapshotAsync(JsonObject served, string relativePath, string what, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(RepositoryRoot(), "Gateway.Edge", "OpenApi", relativePath);
         if (Environment.GetEnvironmentVariable(WriteVariable) == "write")
         {
             await File.WriteAllTextAsync(file, served.ToJsonString(Indented) + "\n", cancellationToken);
@@ -38,7 +49,7 @@ public static class PublicApiSnapshot
         if (!JsonNode.DeepEquals(snapshot, served))
         {
             throw new PublicApiContractException(
-                $"{file} is not what the service serves at {DocumentPath}; run this test with {WriteVariable}=write and commit the file.");
+                $"{file} is not {what}; run this test with {WriteVariable}=write and commit the file.");
         }
     }
 
