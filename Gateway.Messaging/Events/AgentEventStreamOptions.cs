@@ -18,7 +18,7 @@ public sealed class AgentEventStreamOptions
     public TimeSpan? MaxAge { get; set; }
 
     /// <summary>
-    /// How long <see cref="IAgentEventPublisher.PublishOnceAsync"/> remembers an event id, and so refuses to append the
+    /// How long <c>IAgentEventPublisher.PublishOnceAsync</c> remembers an event id, and so refuses to append the
     /// event again: longer than any producer takes to retry after a crash. Default: 1 day.
     /// </summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]

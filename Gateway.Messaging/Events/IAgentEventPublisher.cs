@@ -15,4 +15,17 @@ public interface IAgentEventPublisher
     /// marking it sent): the check and the append are one atomic script, so the stream holds the event once.
     /// </summary>
     Task<string> PublishOnceAsync(AgentEvent agentEvent, Guid eventId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="PublishOnceAsync(AgentEvent, Guid, CancellationToken)"/> for many events in one Redis round trip: one
+    /// atomic script appends them in the given order, each unless its event id was appended before, and returns the
+    /// stream ids in the same order. Throws when Redis refuses; then none or all of them were handled, and publishing
+    /// the same events again appends only the ones not yet appended.
+    /// </summary>
+    Task<IReadOnlyList<string>> PublishOnceAsync(IReadOnlyList<IdentifiedAgentEvent> events, CancellationToken cancellationToken = default);
 }
+
+/// <summary>An event with the id under which <see cref="IAgentEventPublisher.PublishOnceAsync(IReadOnlyList{IdentifiedAgentEvent}, CancellationToken)"/> appends it once.</summary>
+/// <param name="Event">The event.</param>
+/// <param name="EventId">The producer's own id for it, the same on every attempt.</param>
+public readonly record struct IdentifiedAgentEvent(AgentEvent Event, Guid EventId);

@@ -13,17 +13,24 @@ internal sealed class RedisAgentEventPublisher(IConnectionMultiplexer redis, IOp
 
     private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
 
-    // KEYS: the stream, the event's published key. ARGV: the trim strategy (MAXLEN or MINID) and threshold, the type
-    // field and value, the payload field and value, how long to remember the event id (ms).
-    private static readonly LuaScript PublishOnceScript = LuaScript.Prepare("""
-        local seen = redis.call('GET', @published)
-        if seen then
-          return seen
+    // KEYS[1]: the stream; KEYS[1 + i]: event i's published key. ARGV: the trim strategy (MAXLEN or MINID) and
+    // threshold, the type field, the payload field, how long to remember an event id (ms), then each event's type and
+    // payload. The events are appended in order; one already appended (its published key is set) keeps its stream id.
+    private const string PublishOnceScript = """
+        local ids = {}
+        for i = 2, #KEYS do
+          local id = redis.call('GET', KEYS[i])
+          if not id then
+            local at = 4 + 2 * (i - 1)
+            id = redis.call('XADD', KEYS[1], ARGV[1], '~', ARGV[2], '*', ARGV[3], ARGV[at], ARGV[4], ARGV[at + 1])
+            redis.call('SET', KEYS[i], id, 'PX', ARGV[5])
+          end
+          ids[i - 1] = id
         end
-        local id = redis.call('XADD', @stream, @trim, '~', @threshold, '*', @typeField, @type, @payloadField, @payload)
-        redis.call('SET', @published, id, 'PX', @remember)
-        return id
-        """);
+        return ids
+        """;
+
+    private const int FixedArguments = 5;
 
     public async Task<string> PublishAsync(AgentEvent agentEvent, CancellationToken cancellationToken = default)
     {
@@ -50,25 +57,36 @@ internal sealed class RedisAgentEventPublisher(IConnectionMultiplexer redis, IOp
         return id.ToString();
     }
 
-    public async Task<string> PublishOnceAsync(AgentEvent agentEvent, Guid eventId, CancellationToken cancellationToken = default)
+    public async Task<string> PublishOnceAsync(AgentEvent agentEvent, Guid eventId, CancellationToken cancellationToken = default) =>
+        (await PublishOnceAsync([new IdentifiedAgentEvent(agentEvent, eventId)], cancellationToken).ConfigureAwait(false))[0];
+
+    public async Task<IReadOnlyList<string>> PublishOnceAsync(IReadOnlyList<IdentifiedAgentEvent> events, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var settings = options.Value;
-        var (trim, threshold) = settings.MaxAge is { } maxAge
-            ? ("MINID", $"{(time.GetUtcNow() - maxAge).ToUnixTimeMilliseconds()}-0")
-            : ("MAXLEN", settings.MaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(PublishOnceScript, new
+        if (events.Count == 0)
         {
-            stream = (RedisKey)StreamNames.AgentEvents,
-            published = (RedisKey)(PublishedKeyPrefix + eventId.ToString("N")),
-            trim,
-            threshold,
-            typeField = StreamNames.TypeField,
-            type = agentEvent.Type,
-            payloadField = StreamNames.PayloadField,
-            payload = JsonSerializer.Serialize(agentEvent, SerializerOptions),
-            remember = (long)settings.PublishedIdRetention.TotalMilliseconds,
-        }).ConfigureAwait(false);
-        return result.ToString();
+            return [];
+        }
+
+        var settings = options.Value;
+        var keys = new RedisKey[events.Count + 1];
+        var arguments = new RedisValue[FixedArguments + (2 * events.Count)];
+        keys[0] = StreamNames.AgentEvents;
+        (arguments[0], arguments[1]) = settings.MaxAge is { } maxAge
+            ? ((RedisValue)"MINID", (RedisValue)$"{(time.GetUtcNow() - maxAge).ToUnixTimeMilliseconds()}-0")
+            : ((RedisValue)"MAXLEN", (RedisValue)settings.MaxLength);
+        arguments[2] = StreamNames.TypeField;
+        arguments[3] = StreamNames.PayloadField;
+        arguments[4] = (long)settings.PublishedIdRetention.TotalMilliseconds;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var (agentEvent, eventId) = events[i];
+            keys[i + 1] = PublishedKeyPrefix + eventId.ToString("N");
+            arguments[FixedArguments + (2 * i)] = agentEvent.Type;
+            arguments[FixedArguments + (2 * i) + 1] = JsonSerializer.SerializeToUtf8Bytes(agentEvent, SerializerOptions);
+        }
+
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(PublishOnceScript, keys, arguments).ConfigureAwait(false);
+        return Array.ConvertAll((RedisResult[])result!, id => id.ToString());
     }
 }

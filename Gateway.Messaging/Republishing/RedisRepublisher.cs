@@ -65,7 +65,10 @@ public abstract partial class RedisRepublisher(IConnectionMultiplexer redis, Tim
             LogRepublished(logger, count, What);
             return true;
         }
-        catch (Exception exception) when (exception is RedisException or DbException or TimeoutException)
+        // A database failure may arrive wrapped by the data layer's retries (EF Core's execution strategy throws
+        // RetryLimitExceededException around the last DbException once they are spent): an outage all the same.
+        catch (Exception exception) when (exception is RedisException or DbException or TimeoutException
+            || exception.InnerException is DbException)
         {
             LogRetrying(logger, exception, What, RetryDelay);
             return false;

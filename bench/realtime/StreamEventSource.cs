@@ -9,7 +9,7 @@ namespace AgentCore.Gateway.Bench.Realtime;
 
 /// <summary>
 /// Events written straight onto the agent-events stream by the producers' own publisher
-/// (<see cref="IAgentEventPublisher.PublishOnceAsync"/>, one event id each), exactly as the AgentRuntime's outbox relay
+/// (<c>IAgentEventPublisher.PublishOnceAsync</c>, one event id each), exactly as the AgentRuntime's outbox relay
 /// writes them, but without the AgentRuntime, its database and its relay: what is left is Realtime's reader and
 /// fan-out and the Edge's proxying. The event's <c>timestamp</c> is taken just before the append, where the outbox
 /// takes it at commit. Each event goes to one agent, round-robin, and alternates the types the subscribers subscribed to.

@@ -41,7 +41,7 @@ bin() { echo "$ROOT/$1/bin/Release/net10.0/$2"; }
 BENCH="$(bin bench/realtime RealtimeBench.dll)"
 REALTIME="$(bin Gateway.Realtime AgentCore.Gateway.Realtime.dll)"
 EDGE="$(bin Gateway.Edge AgentCore.Gateway.Edge.dll)"
-AGENTRUNTIME="$(bin samples/AgentRuntime AgentCore.Samples.AgentRuntime.dll)"
+AGENTRUNTIME="${AGENTRUNTIME:-$(bin samples/AgentRuntime AgentCore.Samples.AgentRuntime.dll)}"   # AGENTRUNTIME=path.dll: another build, for an A/B
 
 # run NAME ARGS...: one bench, its stdout (the JSON result) appended to $OUT/NAME.jsonl after the load average
 run() {

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using AgentCore.Gateway.Contracts;
 using AgentCore.Samples.AgentRuntime.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace AgentCore.Samples.AgentRuntime.Tests;
 
@@ -23,6 +25,38 @@ public sealed class WakeOnCommitTests(AgentRuntimeFixture runtime) : IClassFixtu
 
         // Only a wake-up on commit (the task's insert, then the worker's own) can move this one within the test's patience.
         await CompletesAsync(client);
+    }
+
+    [Fact]
+    public async Task The_relay_reads_the_outbox_once_per_commit_of_events()
+    {
+        using var client = runtime.CreateClient();
+        await CompletesAsync(client);
+        var port = new NpgsqlConnectionStringBuilder(runtime.DatabaseConnectionString).Port;
+        var reads = 0;
+        using var outboxReads = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = query =>
+            {
+                if (Equals(query.GetTagItem("server.port"), port)
+                    && query.GetTagItem("db.query.text") is string text && text.Contains("FROM outbox", StringComparison.Ordinal)
+                    && text.Contains("sent_at IS NULL", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref reads);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(outboxReads);
+        await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
+        Volatile.Write(ref reads, 0);
+
+        // The task's start and its completion (0.2 s later) are two commits of events: two wake-ups, two reads.
+        await CompletesAsync(client);
+        await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, Volatile.Read(ref reads));
     }
 
     private async Task CompletesAsync(HttpClient client)

@@ -30,14 +30,51 @@ internal static class TaskEndpoints
             return ErrorResponses.Result(StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationFailed, "The caller is not authenticated for a tenant.");
         }
 
-        if (!await db.Agents.AnyAsync(agent => agent.Id == agentId && agent.TenantId == caller.TenantId, context.RequestAborted))
+        // The happy path is one statement (the insert checks the agent); an invalid request asks about the agent first,
+        // so an agent the caller cannot see is answered 404 whatever the body.
+        var (request, error) = await ReadTaskRequestAsync(context);
+        if (error is not null)
         {
-            return ErrorResponses.Result(StatusCodes.Status404NotFound, ErrorCodes.NotFound, AgentNotFound);
+            return await AgentVisibleAsync(db, agentId, caller.TenantId, context.RequestAborted) ? error : AgentNotFoundResult();
         }
 
+        var now = time.GetUtcNow();
+        var task = new AgentTask
+        {
+            Id = Guid.CreateVersion7(now),
+            AgentId = agentId,
+            TenantId = caller.TenantId,
+            TaskType = request!.TaskType,
+            InputData = request.InputData,
+            Priority = request.Priority,
+            Status = TaskStatuses.Created,
+            CreatedAt = now,
+            EstimatedCompletion = now + worker.Value.ExpectedDuration,
+            RequestId = context.TraceIdentifier,
+            TraceParent = WorkerTracing.CurrentTraceParent(),
+        };
+        var inserted = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO tasks (id, agent_id, tenant_id, task_type, input_data, priority, status, created_at, estimated_completion, request_id, trace_parent)
+            SELECT {task.Id}, {task.AgentId}, {task.TenantId}, {task.TaskType}, {task.InputData}::jsonb, {task.Priority}, {task.Status},
+                   {task.CreatedAt}, {task.EstimatedCompletion}, {task.RequestId}, {task.TraceParent}
+            WHERE EXISTS (SELECT 1 FROM agents WHERE id = {agentId} AND tenant_id = {caller.TenantId})
+            """, context.RequestAborted);
+        if (inserted == 0)
+        {
+            return AgentNotFoundResult();
+        }
+
+        return TypedResults.Created(
+            $"/api/v1/agents/{Uri.EscapeDataString(agentId)}/tasks/{task.Id}",
+            new TaskCreated(task.Id, task.Status, agentId, task.EstimatedCompletion));
+    }
+
+    /// <summary>The parsed task request, or the error that answers it (415, 400 or 422).</summary>
+    private static async Task<(CreateTaskRequest? Request, ErrorResult? Error)> ReadTaskRequestAsync(HttpContext context)
+    {
         if (!context.Request.HasJsonContentType())
         {
-            return ErrorResponses.Result(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "The request body must be JSON.");
+            return (null, ErrorResponses.Result(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, "The request body must be JSON."));
         }
 
         JsonElement body;
@@ -48,36 +85,19 @@ internal static class TaskEndpoints
         }
         catch (JsonException)
         {
-            return ErrorResponses.Result(StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "The request body is not valid JSON.");
+            return (null, ErrorResponses.Result(StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, "The request body is not valid JSON."));
         }
 
         var (request, errors) = CreateTaskRequest.Parse(body);
-        if (request is null)
-        {
-            return ErrorResponses.Result(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError, "The task data is invalid.", errors);
-        }
-
-        var now = time.GetUtcNow();
-        var task = new AgentTask
-        {
-            Id = Guid.CreateVersion7(now),
-            AgentId = agentId,
-            TenantId = caller.TenantId,
-            TaskType = request.TaskType,
-            InputData = request.InputData,
-            Priority = request.Priority,
-            Status = TaskStatuses.Created,
-            CreatedAt = now,
-            EstimatedCompletion = now + worker.Value.ExpectedDuration,
-            RequestId = context.TraceIdentifier,
-            TraceParent = WorkerTracing.CurrentTraceParent(),
-        };
-        db.Tasks.Add(task);
-        await db.SaveChangesAsync(context.RequestAborted);
-        return TypedResults.Created(
-            $"/api/v1/agents/{Uri.EscapeDataString(agentId)}/tasks/{task.Id}",
-            new TaskCreated(task.Id, task.Status, agentId, task.EstimatedCompletion));
+        return request is null
+            ? (null, ErrorResponses.Result(StatusCodes.Status422UnprocessableEntity, ErrorCodes.ValidationError, "The task data is invalid.", errors))
+            : (request, null);
     }
+
+    private static Task<bool> AgentVisibleAsync(AgentsDbContext db, string agentId, string tenantId, CancellationToken cancellationToken) =>
+        db.Agents.AnyAsync(agent => agent.Id == agentId && agent.TenantId == tenantId, cancellationToken);
+
+    private static ErrorResult AgentNotFoundResult() => ErrorResponses.Result(StatusCodes.Status404NotFound, ErrorCodes.NotFound, AgentNotFound);
 
     /// <summary>The agents of the caller's tenant, by id.</summary>
     public static async Task<Results<Ok<AgentList>, ErrorResult>> ListAgentsAsync(HttpContext context, AgentsDbContext db)
@@ -103,9 +123,9 @@ internal static class TaskEndpoints
             return ErrorResponses.Result(StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationFailed, "The caller is not authenticated for a tenant.");
         }
 
-        if (!await db.Agents.AnyAsync(agent => agent.Id == agentId && agent.TenantId == caller.TenantId, context.RequestAborted))
+        if (!await AgentVisibleAsync(db, agentId, caller.TenantId, context.RequestAborted))
         {
-            return ErrorResponses.Result(StatusCodes.Status404NotFound, ErrorCodes.NotFound, AgentNotFound);
+            return AgentNotFoundResult();
         }
 
         var now = time.GetUtcNow();

@@ -13,11 +13,11 @@ namespace AgentCore.Samples.AgentRuntime.Worker;
 /// <summary>
 /// Publishes unsent outbox events in order and marks each sent only after Redis accepted it. A Redis outage therefore
 /// delays events but never loses them. Each event is published under its own id (<see cref="OutboxMessage.EventId"/>,
-/// <see cref="IAgentEventPublisher.PublishOnceAsync"/>), so a crash between the append and the marking, or a second
+/// <c>IAgentEventPublisher.PublishOnceAsync</c>), so a crash between the append and the marking, or a second
 /// replica's relay at the same rows, makes the relay publish it again but the stream hold it once: consumers see every
 /// event exactly once. Each relay goes through the rows in id order, so the stream keeps their order too. It wakes
-/// when events are committed (by this process's worker directly, by any other writer through a commit notification),
-/// not on a timer.
+/// when events are committed, once per commit (the commit notification, see <see cref="CommitListener"/>), not on a
+/// timer.
 /// </summary>
 internal sealed partial class OutboxRelay(
     IServiceScopeFactory scopes,
@@ -36,7 +36,7 @@ internal sealed partial class OutboxRelay(
         /// <summary>A full batch was published; more may be waiting.</summary>
         BatchFull,
 
-        /// <summary>Redis refused an event; it and the ones after it wait for the retry.</summary>
+        /// <summary>Redis refused the batch; it and the events after it wait for the retry.</summary>
         Deferred,
     }
 
@@ -73,9 +73,10 @@ internal sealed partial class OutboxRelay(
     }
 
     /// <summary>
-    /// Publishes unsent events oldest first, stopping at the first Redis failure so order is kept, then marks every
-    /// published one sent in one statement. A crash before that statement leaves them unsent: the next round publishes
-    /// them again under the same event ids, and the stream still holds each once.
+    /// Publishes a batch of unsent events oldest first in one Redis round trip (an atomic script that appends them in
+    /// order, each once by its event id), then marks them sent in one statement. When Redis refuses, none is marked and
+    /// the batch waits for the retry. A crash before the marking leaves them unsent: the next round publishes them
+    /// again under the same event ids, and the stream still holds each once.
     /// </summary>
     internal async Task<Outcome> PublishAsync(AgentsDbContext db, CancellationToken cancellationToken)
     {
@@ -86,45 +87,54 @@ internal sealed partial class OutboxRelay(
             .OrderBy(message => message.Id)
             .Take(batchSize)
             .ToListAsync(cancellationToken);
-        var outcome = unsent.Count == batchSize ? Outcome.BatchFull : Outcome.Drained;
-        var published = new List<long>(unsent.Count);
-        foreach (var message in unsent)
+        if (unsent.Count == 0)
         {
-            // The request that created the task owns this trace: the XADD appears in it.
-            using var span = WorkerTracing.StartFrom(message.TraceParent, $"publish {message.Type}", ActivityKind.Producer);
-            using var data = JsonDocument.Parse(message.Data);
-            try
-            {
-                await publisher.PublishOnceAsync(
-                    new AgentEvent(message.Type, message.AgentId, message.TenantId, message.OccurredAt, data.RootElement, message.RequestId),
-                    message.EventId,
-                    cancellationToken);
-            }
-            catch (RedisException exception)
-            {
-                span?.SetStatus(ActivityStatusCode.Error, exception.Message);
-                LogPublishDeferred(logger, exception, options.Value.RetryDelay);
-                outcome = Outcome.Deferred;
-                break;
-            }
-
-            published.Add(message.Id);
+            return Outcome.Drained;
         }
 
-        if (published.Count > 0)
+        // Each event's publication is a span in the trace of the request behind it; the batch's one append call is
+        // recorded under the last of them.
+        var spans = new List<Activity>();
+        var events = new IdentifiedAgentEvent[unsent.Count];
+        for (var i = 0; i < unsent.Count; i++)
         {
-            var sentAt = time.GetUtcNow();
-            await db.Outbox
-                .Where(message => published.Contains(message.Id))
-                .ExecuteUpdateAsync(update => update.SetProperty(message => message.SentAt, sentAt), cancellationToken);
+            var message = unsent[i];
+            if (WorkerTracing.StartFrom(message.TraceParent, $"publish {message.Type}", ActivityKind.Producer) is { } span)
+            {
+                spans.Add(span);
+            }
+
+            events[i] = new IdentifiedAgentEvent(
+                new AgentEvent(message.Type, message.AgentId, message.TenantId, message.OccurredAt, JsonSerializer.Deserialize<JsonElement>(message.Data), message.RequestId),
+                message.EventId);
         }
 
-        return outcome;
+        try
+        {
+            await publisher.PublishOnceAsync(events, cancellationToken);
+        }
+        catch (RedisException exception)
+        {
+            spans.ForEach(span => span.SetStatus(ActivityStatusCode.Error, exception.Message));
+            LogPublishDeferred(logger, exception, options.Value.RetryDelay);
+            return Outcome.Deferred;
+        }
+        finally
+        {
+            spans.ForEach(span => span.Dispose());
+        }
+
+        var published = unsent.ConvertAll(message => message.Id);
+        var sentAt = time.GetUtcNow();
+        await db.Outbox
+            .Where(message => published.Contains(message.Id))
+            .ExecuteUpdateAsync(update => update.SetProperty(message => message.SentAt, sentAt), cancellationToken);
+        return unsent.Count == batchSize ? Outcome.BatchFull : Outcome.Drained;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay round failed; retrying in {Delay}")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis refused an event; the unsent outbox events wait, retrying in {Delay}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis refused the events; the unsent outbox events wait, retrying in {Delay}")]
     private static partial void LogPublishDeferred(ILogger logger, Exception exception, TimeSpan delay);
 }
