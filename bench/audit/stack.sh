@@ -17,6 +17,10 @@ fresh_database() {
   redis-cli -p "$REDIS_PORT" FLUSHALL >/dev/null
 }
 
+# The bench's client talks to Gateway.Audit directly, as the Edge would, but does not sign: the query path is exempt
+# from the Edge's signature in these runs only (the signature check is a few microseconds of a request).
+EDGE_TRUST_KEY="bench-only-$(openssl rand -hex 24)"
+
 # Starts the Gateway.Audit build in $1 (extra environment settings after it) and waits until it migrated the
 # database and created its consumer group. Sets APP_PID and APP_PORT.
 start_audit() {
@@ -27,6 +31,7 @@ start_audit() {
     ConnectionStrings__redis="127.0.0.1:$REDIS_PORT,abortConnect=false" \
     AuditRedaction__HmacKeyId=1 AuditRedaction__HmacKey="$HMAC_KEY" \
     Gateway__Issuer="${ISSUER:-http://localhost:8080/}" \
+    EdgeTrust__Key="$EDGE_TRUST_KEY" EdgeTrust__ExemptPaths__0=/api/v1/audit/events \
     ASPNETCORE_URLS="http://127.0.0.1:$APP_PORT" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
     "$@" dotnet "$dir/AgentCore.Gateway.Audit.dll" >"$WORK/audit.log" 2>&1 &
   APP_PID=$!

@@ -35,6 +35,10 @@ build_identity() {
   dotnet build "$1/Gateway.Identity" -c Release -v q -nologo -o "$2" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
 }
 
+# wrk talks to Identity directly, as the Edge would, but cannot sign: the token path is exempt from the Edge's
+# signature in these runs only (the signature check is a few microseconds of a request).
+EDGE_TRUST_KEY="bench-only-$(openssl rand -hex 24)"
+
 # run_identity DIR DATABASE PORT ENVIRONMENT [VAR=value...]: starts it and waits until it issues a token; sets STARTED_PID
 run_identity() {
   local dir=$1 database=$2 port=$3 environment=$4; shift 4
@@ -42,6 +46,7 @@ run_identity() {
   (cd "$dir" && exec env ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT="$environment" Logging__LogLevel__Default=Warning \
     ConnectionStrings__identitydb="$(pg_connection "$database")" ConnectionStrings__redis="127.0.0.1:$REDIS_PORT,abortConnect=false" \
     Gateway__Issuer="http://127.0.0.1:$port/" Identity__AllowHttp=true \
+    EdgeTrust__Key="$EDGE_TRUST_KEY" EdgeTrust__ExemptPaths__0="$TOKEN_PATH" \
     Identity__TokenEndpoint__PermitsPerClient=100000 Identity__TokenEndpoint__PermitsPerAddress=100000 Identity__TokenEndpoint__Window=00:00:01 \
     "$@" taskset -c 1 dotnet AgentCore.Gateway.Identity.dll) >>"$WORK/$database.log" 2>&1 &
   STARTED_PID=$!
