@@ -7,7 +7,7 @@
 # (utime+stime from /proc). Every answer must be 200.
 #   client_credentials  agentcore-service with its secret, 16 connections
 #   refresh_token       agentcore-cli, 16 connections each following its own rotating chain (bench/identity/token.lua)
-#   password            agentcore-cli as alice, 16 connections
+#   password            agentcore-cli as alice, 1 connection (see below)
 # Rounds alternate builds A and B when A_SRC is set (both running, each on its own database), so both see the same load.
 #
 # Usage: bench/identity/run.sh
@@ -85,7 +85,9 @@ load() {
   local grant=$1 port=$2 seconds=$3 url="http://127.0.0.1:$2$TOKEN_PATH"
   case "$grant" in
     client_credentials) BODY=$CLIENT_CREDENTIALS taskset -c 0 wrk -t2 -c"$CONNECTIONS" -d"$seconds" --latency -s "$ROOT/bench/identity/token.lua" "$url" ;;
-    password) BODY=$PASSWORD taskset -c 0 wrk -t2 -c"$CONNECTIONS" -d"$seconds" --latency -s "$ROOT/bench/identity/token.lua" "$url" ;;
+    # One connection: the sign-in throttle counts a try as a failure until it succeeds, so many tries in flight for one
+    # account from one address are throttled, as an attack would be; one login at a time keeps the core as busy.
+    password) BODY=$PASSWORD taskset -c 0 wrk -t1 -c1 -d"$seconds" --latency -s "$ROOT/bench/identity/token.lua" "$url" ;;
     refresh_token)
       refresh_tokens "$port"
       taskset -c 0 wrk -t"$CONNECTIONS" -c"$CONNECTIONS" -d"$seconds" --latency -s "$ROOT/bench/identity/token.lua" "$url" -- "$WORK/refresh-$port" ;;
