@@ -31,7 +31,7 @@ PIDS+=($!)
 until curl -fsS -o /dev/null "http://127.0.0.1:$BACKEND_PORT/health" 2>/dev/null; do sleep 0.3; done
 ADMIN_TOKEN=$(curl -fsS "http://127.0.0.1:$BACKEND_PORT/bench/token?scope=audit.read&tenant=")
 TENANT_TOKEN=$(curl -fsS "http://127.0.0.1:$BACKEND_PORT/bench/token?scope=audit.read&tenant=tenant-5")
-JWT_SETTINGS=(GatewayJwt__MetadataAddress="${ISSUER}.well-known/openid-configuration")
+JWT_SETTINGS=(Authentication__Jwt__MetadataAddress="${ISSUER}.well-known/openid-configuration")
 start_redis
 start_postgres
 generate_events 20000 "$WORK/seed.resp" 30
